@@ -1,0 +1,440 @@
+"""`ledger`: a thin command line over `ledger.Ledger`. Errors are turned into `Error: ...` and exit 1
+in one place (`main`)."""
+from __future__ import annotations
+
+import os
+import sys
+
+import click
+
+from .render import FORMATS, dump_json, table
+
+FORMAT = click.option("--format", "fmt", type=click.Choice(FORMATS), default="table",
+                      show_default=True, help="Output format.")
+
+
+class Context:
+    def __init__(self, database: str | None, bundled: bool):
+        self.database, self.bundled, self._ledger = database, bundled, None
+
+    @property
+    def ledger(self):
+        if self._ledger is None:
+            from ledger import Ledger
+            self._ledger = Ledger.open(self.database, bundled_data=self.bundled)
+        return self._ledger
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.option("--database", envvar="LEDGER_DATABASE_URL", metavar="URL",
+              help="Database URL (default: an SQLite file in your data directory; "
+                   "env LEDGER_DATABASE_URL).")
+@click.option("--bundled/--no-bundled", default=True, show_default=True,
+              help="Load the bundled, source-cited events on first use.")
+@click.version_option(package_name="coalition-ledger")
+@click.pass_context
+def cli(ctx, database, bundled):
+    """A temporal, event-sourced ledger of coalition membership."""
+    ctx.obj = Context(database, bundled)
+
+
+def _out(text: str) -> None:
+    click.echo(text)
+
+
+# -- queries -------------------------------------------------------------------------------------
+
+@cli.command()
+@click.argument("date")
+@click.option("--coalition", "-c", required=True, help="Coalition id or alias (e.g. iraq).")
+@click.option("--known-at", metavar="INSTANT", help="Answer from only the events recorded by then.")
+@FORMAT
+@click.pass_obj
+def asof(obj, date, coalition, known_at, fmt):
+    """Who was in COALITION on DATE (YYYY-MM-DD), with troops, since when, and sources."""
+    result = obj.ledger.asof(date, coalition, known_at=known_at)
+    if fmt == "json":
+        return _out(dump_json(result.to_dict()))
+    rows = [(m.actor, m.name, m.status + (" ?" if m.uncertain else ""), m.troops, m.since,
+             _possibly(m), ", ".join(s["id"] for s in m.sources)) for m in result.members]
+    body = table(["actor", "name", "status", "troops", "since", "uncertain / disputed", "sources"],
+                 rows, fmt)
+    if fmt == "csv":
+        return _out(body)
+    head = f"{result.name} ({result.coalition}) on {result.date}"
+    if result.known_at:
+        head += f", as known at {result.known_at}"
+    lines = [head, body, _totals(result)]
+    for claim in result.claims:
+        lines.append(f"claim: {claim['count']} members ({claim['date']}, {', '.join(claim['sources'])})"
+                     + (f": {claim['label']}" if claim.get("label") else ""))
+    _out("\n\n".join(lines[:2]) + "\n\n" + "\n".join(lines[2:]))
+
+
+def _possibly(m) -> str:
+    bits = []
+    if m.uncertain and m.possibly:
+        p = m.possibly
+        bits.append(f"maybe {p['status']}" + (f" ({p['troops']:,})" if p.get("troops") is not None else ""))
+    for d in m.disputed:
+        value = d.get("value")
+        shown = value if not isinstance(value, dict) else ", ".join(f"{k} {v}" for k, v in value.items())
+        bits.append(f"{d.get('field', 'value')} {shown} per {', '.join(d['sources'])}")
+    return "; ".join(bits)
+
+
+def _totals(result) -> str:
+    if result.counts is not None:
+        c = result.counts
+        text = (f"signed {c['signed']}, ratified {c['ratified']}, parties {c['parties']}, "
+                f"withdrawn {c['withdrawn']}")
+    else:
+        text = f"{result.count} members, {result.troops_total:,} troops"
+    if result.uncertain:
+        text += f" (and {result.uncertain} uncertain on this date)"
+    return text
+
+
+@cli.command()
+@click.argument("start", metavar="FROM")
+@click.argument("end", metavar="TO")
+@click.option("--coalition", "-c", required=True, help="Coalition id or alias.")
+@click.option("--known-at", metavar="INSTANT", help="Answer from only the events recorded by then.")
+@FORMAT
+@click.pass_obj
+def diff(obj, start, end, coalition, known_at, fmt):
+    """Who joined, who left and whose status or troops changed between FROM and TO."""
+    result = obj.ledger.diff(start, end, coalition, known_at=known_at)
+    if fmt == "json":
+        return _out(dump_json(result.to_dict()))
+    rows = []
+    for label, changes in (("joined", result.joined), ("left", result.left),
+                           ("changed", result.changed)):
+        for c in changes:
+            rows.append((label, c.actor, c.name, _view(c.before), _view(c.after),
+                         f"#{c.event['seq']} {c.event['type']} {c.event['date']}" if c.event else "",
+                         ", ".join(s["id"] for s in c.sources)))
+    body = table(["change", "actor", "name", "before", "after", "event", "sources"], rows, fmt)
+    if fmt == "csv":
+        return _out(body)
+    _out(f"{result.coalition}: {result.start} → {result.end}\n\n{body}\n\n"
+         f"{len(result.joined)} joined, {len(result.left)} left, {len(result.changed)} changed")
+
+
+def _view(v) -> str:
+    if not v:
+        return "-"
+    return v["status"] + (f" {v['troops']:,}" if v.get("troops") is not None else "")
+
+
+@cli.command()
+@click.option("--coalition", "-c", required=True, help="Coalition id or alias.")
+@click.option("--from", "start", metavar="DATE", help="First date shown.")
+@click.option("--to", "end", metavar="DATE", help="Last date shown.")
+@FORMAT
+@click.pass_obj
+def replay(obj, coalition, start, end, fmt):
+    """The coalition's events in valid-time order with the running count and troop total."""
+    rows = obj.ledger.replay(coalition, start, end)
+    if fmt == "json":
+        return _out(dump_json({"coalition": coalition, "rows": [r.to_dict() for r in rows]}))
+    treaty = any(r.counts is not None for r in rows)
+    if treaty:
+        headers = ["date", "event", "actor", "detail", "signed", "ratified", "parties", "sources"]
+        data = [(r.date, r.effect, r.name or "", r.detail, r.counts["signed"], r.counts["ratified"],
+                 r.count, ", ".join(r.sources)) for r in rows]
+    else:
+        headers = ["date", "event", "actor", "detail", "members", "troops", "sources"]
+        data = [(r.date, r.type, r.name or "", r.detail, r.count, r.troops_total, ", ".join(r.sources))
+                for r in rows]
+    _out(table(headers, data, fmt))
+
+
+@cli.command()
+@click.option("--coalition", "-c", required=True, help="Coalition id or alias.")
+@click.option("--every", type=click.Choice(["year", "month"]), default="year", show_default=True)
+@click.option("--from", "start", metavar="DATE", help="First period.")
+@click.option("--to", "end", metavar="DATE", help="Last period.")
+@FORMAT
+@click.pass_obj
+def growth(obj, coalition, every, start, end, fmt):
+    """The coalition's size at the end of each year or month (signed/ratified/parties for treaties)."""
+    points = obj.ledger.growth(coalition, every, start, end)
+    if fmt == "json":
+        return _out(dump_json({"coalition": coalition, "every": every,
+                               "points": [p.to_dict() for p in points]}))
+    if points and points[0].counts is not None:
+        rows = [(p.date, p.counts["signed"], p.counts["ratified"], p.counts["parties"],
+                 p.counts["withdrawn"], p.uncertain) for p in points]
+        return _out(table(["date", "signed", "ratified", "parties", "withdrawn", "uncertain"], rows, fmt))
+    rows = [(p.date, p.count, p.troops_total, p.uncertain) for p in points]
+    _out(table(["date", "members", "troops", "uncertain"], rows, fmt))
+
+
+@cli.command()
+@click.option("--actor", "-a", required=True, help="Actor id or name (e.g. esp, Spain).")
+@FORMAT
+@click.pass_obj
+def history(obj, actor, fmt):
+    """Every coalition ACTOR was in, when, and with what."""
+    spells = obj.ledger.history(actor)
+    if fmt == "json":
+        return _out(dump_json({"actor": actor, "spells": [s.to_dict() for s in spells]}))
+    rows = [(s.coalition, s.status + (" ?" if s.uncertain else ""), s.start, s.end or "", s.troops,
+             ", ".join(s.sources)) for s in spells]
+    _out(table(["coalition", "status", "from", "to", "troops", "sources"], rows, fmt))
+
+
+@cli.command()
+@FORMAT
+@click.pass_obj
+def coalitions(obj, fmt):
+    """The coalitions in the ledger."""
+    items = obj.ledger.coalitions()
+    if fmt == "json":
+        return _out(dump_json({"coalitions": [c.to_dict() for c in items]}))
+    rows = [(c.id, c.name, c.kind, c.model, ", ".join(c.lead), ", ".join(c.aliases),
+             f"{c.start or ''}–{c.end or ''}") for c in items]
+    _out(table(["id", "name", "kind", "model", "lead", "aliases", "span"], rows, fmt))
+
+
+@cli.command()
+@click.option("--all", "show_all", is_flag=True, help="Also actors no event names.")
+@FORMAT
+@click.pass_obj
+def actors(obj, show_all, fmt):
+    """The actors (states by ISO 3166-1 alpha-3) the events name."""
+    items = obj.ledger.actors(used_only=not show_all)
+    if fmt == "json":
+        return _out(dump_json({"actors": [a.to_dict() for a in items]}))
+    _out(table(["id", "name", "kind", "aliases"],
+               [(a.id, a.name, a.kind, ", ".join(a.aliases)) for a in items], fmt))
+
+
+@cli.command()
+@FORMAT
+@click.pass_obj
+def sources(obj, fmt):
+    """The sources events cite."""
+    items = obj.ledger.sources()
+    if fmt == "json":
+        return _out(dump_json({"sources": [s.to_dict() for s in items]}))
+    _out(table(["id", "title", "publisher", "published", "url"],
+               [(s.id, s.title, s.publisher, s.published, s.url) for s in items], fmt))
+
+
+@cli.command()
+@click.option("--coalition", "-c", help="Only this coalition.")
+@click.option("--actor", "-a", help="Only this actor.")
+@FORMAT
+@click.pass_obj
+def log(obj, coalition, actor, fmt):
+    """The events themselves, in the order they were recorded."""
+    events = obj.ledger.log(coalition, actor)
+    if fmt == "json":
+        return _out(dump_json({"events": [_log_json(e) for e in events]}))
+    rows = [(e.seq, e.type, e.coalition, e.actor or "", e.date.text,
+             e.effective.text if e.effective else "", _payload(e.payload), ", ".join(e.source_ids),
+             e.recorded_at) for e in events]
+    _out(table(["seq", "type", "coalition", "actor", "date", "effective", "payload", "sources",
+                "recorded_at"], rows, fmt))
+
+
+def _log_json(e) -> dict:
+    return {"seq": e.seq, "id": e.key, "type": e.type, "coalition": e.coalition, "actor": e.actor,
+            "date": e.date.text, "precision": e.date.precision,
+            "effective": e.effective.text if e.effective else None, "payload": dict(e.payload),
+            "sources": [c.to_dict() for c in e.sources], "note": e.note, "recorded_at": e.recorded_at}
+
+
+def _payload(p) -> str:
+    return ", ".join(f"{k}={v}" for k, v in sorted(p.items()))
+
+
+# -- appending -----------------------------------------------------------------------------------
+
+@cli.command()
+@click.argument("type")
+@click.option("--coalition", "-c", required=True)
+@click.option("--actor", "-a")
+@click.option("--date", "-d", required=True, help="YYYY, YYYY-MM or YYYY-MM-DD.")
+@click.option("--effective", help="When it takes effect, if later than --date.")
+@click.option("--troops", type=str)
+@click.option("--approx", is_flag=True, default=None, help="The troop figure is approximate.")
+@click.option("--mode", help="ratification, acceptance, approval, accession or succession.")
+@click.option("--label", help="Text of a coalition-level event.")
+@click.option("--count", type=str, help="Member count claimed (count_claim).")
+@click.option("--ref", help="Event id (or #seq) a correct/retract refers to.")
+@click.option("--set", "sets", multiple=True, metavar="FIELD=VALUE", help="Field a correction sets.")
+@click.option("--source", "-s", "source_ids", multiple=True, required=True, help="Source id (repeatable).")
+@click.option("--locator", help="Where in the source.")
+@click.option("--quote", help="A short quote from the source.")
+@click.option("--note")
+@click.option("--id", "key", help="An id later corrections may refer to.")
+@click.option("--expect-head", metavar="DIGEST", help="Refuse unless the ledger's head is DIGEST.")
+@click.pass_obj
+def append(obj, type, coalition, actor, date, effective, troops, approx, mode, label, count, ref, sets,
+           source_ids, locator, quote, note, key, expect_head):
+    """Append one event of TYPE (join, commit_troops, withdraw, ratify, ...)."""
+    ledger = obj.ledger
+    if ref and ref.startswith("#"):
+        ref = ledger.event_id(int(ref[1:]))
+    fields = {}
+    for item in sets:
+        if "=" not in item:
+            raise click.BadParameter(f"'{item}' is not FIELD=VALUE", param_hint="--set")
+        name, value = item.split("=", 1)
+        fields[name] = value
+    cites = [{"source": s, "locator": locator, "quote": quote} if i == 0 else {"source": s}
+             for i, s in enumerate(source_ids)]
+    cites = [{k: v for k, v in c.items() if v is not None} for c in cites]
+    summary = ledger.append(type, coalition, date, actor=actor, sources=cites, effective=effective,
+                            note=note, id=key, expect_head=expect_head, troops=troops, approx=approx,
+                            mode=mode, label=label, count=count, ref=ref, set=fields or None)
+    seq, digest = ledger.head()
+    if summary.duplicate:
+        _out("duplicate: this event from this source is already in the ledger; nothing appended")
+    else:
+        kind = "conflicting (another source disagrees)" if summary.conflicting else "new"
+        _out(f"appended #{summary.seqs[0]} ({kind}); head {digest}")
+
+
+@cli.command("add-source")
+@click.argument("source_id")
+@click.option("--title", required=True)
+@click.option("--publisher")
+@click.option("--author")
+@click.option("--url")
+@click.option("--published", help="Publication date (YYYY, YYYY-MM or YYYY-MM-DD).")
+@click.option("--accessed", help="Access date.")
+@click.pass_obj
+def add_source(obj, source_id, **fields):
+    """Declare a source events can cite (sources are never edited: a new one gets a new id)."""
+    fields = {k: v for k, v in fields.items() if v is not None}
+    fresh = obj.ledger.declare_source(id=source_id, **fields)
+    _out(f"source '{source_id}' " + ("added" if fresh else "was already there, unchanged"))
+
+
+@cli.command("import")
+@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False))
+@click.option("--dry-run", is_flag=True, help="Show what would be appended and how the state would change.")
+@click.option("--expect-head", metavar="DIGEST", help="Refuse unless the ledger's head is DIGEST.")
+@FORMAT
+@click.pass_obj
+def import_(obj, files, dry_run, expect_head, fmt):
+    """Append event files (YAML, JSON Lines, CSV); each file atomically."""
+    reports = []
+    for path in files:
+        reports.append(_import_one(obj.ledger, path, dry_run, expect_head))
+        expect_head = None
+    if fmt == "json":
+        return _out(dump_json({"files": [r.to_dict() for r in reports]}))
+    for r in reports:
+        verb = "would append" if r.dry_run else "appended"
+        _out(f"{r.file}: {verb} {r.new + r.conflicting} event(s): {r.new} new, "
+             f"{r.conflicting} conflicting with another source; {r.duplicate} duplicate(s) skipped; "
+             f"{r.declared} declaration(s)")
+        for line, message in r.conflicts[:20]:
+            _out(f"  line {line}: conflicting: {message}")
+        for cid, change in sorted(r.changes.items()):
+            for s in change["added"]:
+                _out(f"  {cid}: + {s['actor']} {s['status']} {s['from']} → {s['to'] or 'now'}"
+                     + (f" ({s['troops']:,} troops)" if s['troops'] is not None else ""))
+            for s in change["removed"]:
+                _out(f"  {cid}: - {s['actor']} {s['status']} {s['from']} → {s['to'] or 'now'}")
+
+
+def _import_one(ledger, path, dry_run, expect_head):
+    size = os.path.getsize(path) if os.path.exists(path) else 0
+    if size < 2_000_000 or not sys.stderr.isatty():
+        return ledger.import_file(path, dry_run=dry_run, expect_head=expect_head)
+    with click.progressbar(length=None, label=f"importing {path}", file=sys.stderr,
+                           show_pos=True) as bar:
+        return ledger.import_file(path, dry_run=dry_run, expect_head=expect_head, progress=bar.update)
+
+
+# -- integrity and maintenance -------------------------------------------------------------------
+
+@cli.command()
+@FORMAT
+@click.pass_obj
+def verify(obj, fmt):
+    """Recompute the hash chain; name the first event that does not match."""
+    result = obj.ledger.verify()
+    if fmt == "json":
+        _out(dump_json(result.to_dict()))
+    elif result.ok:
+        _out(f"ok: {result.events} events, head {result.head}")
+    if not result.ok:
+        from ledger.errors import IntegrityError
+        raise IntegrityError(f"the chain breaks at event #{result.bad_seq}: {result.reason}")
+
+
+@cli.command()
+@click.pass_obj
+def head(obj):
+    """The head digest (and event count): cite it to pin the state of the ledger."""
+    seq, digest = obj.ledger.head()
+    _out(f"{digest} {seq}")
+
+
+@cli.command()
+@click.option("--all", "show_all", is_flag=True, help="Also show notes (disagreements, implicit joins).")
+@FORMAT
+@click.pass_obj
+def check(obj, show_all, fmt):
+    """Report inconsistencies in the events (they are never refused). Exit 1 if a problem is found."""
+    found = obj.ledger.check()
+    shown = [p for p in found if show_all or p.level == "problem"]
+    problems = [p for p in found if p.level == "problem"]
+    if fmt == "json":
+        _out(dump_json({"problems": len(problems), "notes": len(found) - len(problems),
+                        "items": [p.to_dict() for p in shown]}))
+    else:
+        rows = [(p.level, p.coalition or "", p.seq, p.message) for p in shown]
+        if rows:
+            _out(table(["level", "coalition", "seq", "message"], rows, fmt))
+        _out(f"{len(problems)} problem(s), {len(found) - len(problems)} note(s)")
+    if problems:
+        sys.exit(1)
+
+
+@cli.command()
+@click.pass_obj
+def rebuild(obj):
+    """Rebuild the projections (membership spells) from the log."""
+    n = obj.ledger.rebuild()
+    _out(f"rebuilt: {n} spells")
+
+
+@cli.group()
+def db():
+    """Database schema commands."""
+
+
+@db.command()
+@click.pass_obj
+def upgrade(obj):
+    """Migrate the database to the current schema (also done automatically on first use)."""
+    from ledger import store
+    engine = store.make_engine(obj.database or store.default_url())
+    store.upgrade(engine)
+    _out("database is at the current schema")
+
+
+def main() -> None:
+    from ledger.errors import LedgerError
+    try:
+        cli(standalone_mode=False)
+    except click.exceptions.Abort:
+        click.echo("Aborted.", err=True)
+        sys.exit(1)
+    except click.ClickException as exc:
+        exc.show()
+        sys.exit(exc.exit_code)
+    except LedgerError as exc:
+        click.echo(f"Error: {exc}", err=True)
+        sys.exit(1)
+    except KeyboardInterrupt:
+        click.echo("Interrupted: nothing of the current file was appended.", err=True)
+        sys.exit(130)

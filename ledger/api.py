@@ -1,0 +1,431 @@
+"""The public face: `Ledger`. Every command of the CLI is one call here plus formatting."""
+from __future__ import annotations
+
+import difflib
+import json
+from collections import Counter
+from datetime import date
+from typing import Any, Callable, Iterable
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection
+
+from . import bundled, projection, schema, store
+from .chain import GENESIS, digest
+from .dates import format_instant, parse_date, parse_day, parse_instant
+from .effects import expand
+from .errors import ConflictError, IntegrityError, UnknownIdError
+from .files import Record, read
+from .ingest import Summary, ingest, normalise
+from .model import Actor, Coalition, Event, Source
+from .results import (AsOf, Change, Diff, GrowthPoint, Member, Problem, ReplayRow, Spell,
+                      Verification)
+from .state import IN, anomalies, records_at
+
+
+def now() -> str:
+    """The ledger's one clock (UTC); tests freeze it with freezegun."""
+    import pendulum
+    return format_instant(pendulum.now("UTC"))
+
+
+class _Rollback(Exception):
+    pass
+
+
+class Ledger:
+    def __init__(self, engine: sa.engine.Engine):
+        self.engine = engine
+
+    # -- opening -----------------------------------------------------------------------------
+    @classmethod
+    def open(cls, url: str | None = None, *, bundled_data: bool = True) -> "Ledger":
+        """Open (creating and migrating if needed) the ledger at `url`; the default is an SQLite
+        file in the user's data directory. With `bundled_data`, the bundled event files are
+        imported on first use and whenever they change."""
+        ledger = cls(store.make_engine(url or store.default_url()))
+        store.ensure_current(ledger.engine)
+        if bundled_data:
+            bundled.sync(ledger)
+        return ledger
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    # -- appending ---------------------------------------------------------------------------
+    def import_file(self, path: str, *, dry_run: bool = False, expect_head: str | None = None,
+                    progress: Callable[[int], None] | None = None) -> Summary:
+        """Append one file atomically: all of it, or (on any error) nothing."""
+        return self._ingest(read(path), Summary(path, dry_run=dry_run), expect_head, progress)
+
+    def import_records(self, records: Iterable[Record], label: str = "<records>", *,
+                       dry_run: bool = False, expect_head: str | None = None) -> Summary:
+        return self._ingest(records, Summary(label, dry_run=dry_run), expect_head, None)
+
+    def append(self, type: str, coalition: str, date: str, *, actor: str | None = None,
+               source: str | None = None, sources: list | None = None, locator: str | None = None,
+               quote: str | None = None, effective: str | None = None, note: str | None = None,
+               id: str | None = None, expect_head: str | None = None, **payload: Any) -> Summary:
+        """Append one event. Payload fields (troops, mode, label, count, ref, set, ...) as keywords."""
+        data = {"type": type, "coalition": coalition, "actor": actor, "date": date,
+                "effective": effective, "source": source, "sources": sources, "locator": locator,
+                "quote": quote, "note": note, "id": id, **payload}
+        data = {k: v for k, v in data.items() if v is not None}
+        return self._ingest([Record("event", data, "<append>", 0)], Summary("<append>"),
+                            expect_head, None)
+
+    def declare_source(self, **fields: Any) -> bool:
+        summary = self._ingest([Record("source", fields, "<source>", 0)], Summary("<source>"),
+                               None, None)
+        return summary.declared == 1
+
+    def _ingest(self, records, summary: Summary, expect_head, progress) -> Summary:
+        try:
+            with store.writing(self.engine) as conn:
+                if expect_head is not None:
+                    _, head = store.head(conn)
+                    if head != expect_head:
+                        raise ConflictError(f"the ledger's head is {head[:16]}…, not "
+                                            f"{expect_head[:16]}…: someone appended since you looked")
+                ingest(conn, records, summary, now(), progress)
+                touched = sorted(summary.coalitions)
+                if summary.dry_run:
+                    before = {c: _spell_set(conn, c) for c in touched}
+                self._rebuild(conn, touched)
+                if summary.dry_run:
+                    summary.changes = {c: _spell_changes(before[c], _spell_set(conn, c))
+                                       for c in touched}
+                    raise _Rollback
+        except _Rollback:
+            pass
+        return summary
+
+    # -- projections -------------------------------------------------------------------------
+    def rebuild(self) -> int:
+        """Rebuild every coalition's spells from the log; returns the number of spells."""
+        with store.writing(self.engine) as conn:
+            ids = [r[0] for r in conn.execute(sa.select(schema.coalitions.c.id))]
+            self._rebuild(conn, ids)
+            return conn.execute(sa.select(sa.func.count()).select_from(schema.spells)).scalar()
+
+    def _rebuild(self, conn: Connection, coalitions: list[str]) -> None:
+        if not coalitions:
+            return
+        published = self._published(conn)
+        for cid in coalitions:
+            effects = expand(self._coalition(conn, cid), self._events(conn, cid), published)
+            projection.replace_coalition(conn, cid, projection.build(effects))
+        seq, _ = store.head(conn)
+        store.set_meta(conn, "projection_seq", str(seq))
+
+    @staticmethod
+    def _published(conn: Connection) -> dict[str, str]:
+        t = schema.sources
+        return {r.id: r.published for r in conn.execute(sa.select(t.c.id, t.c.published))}
+
+    @staticmethod
+    def _events(conn: Connection, coalition: str, known_at: str | None = None) -> list[Event]:
+        return [store.to_event(r) for r in store.event_rows(conn, coalition=coalition,
+                                                            known_at=known_at)]
+
+    def _effects(self, conn: Connection, coalition: str, known_at: str | None = None):
+        return expand(self._coalition(conn, coalition), self._events(conn, coalition, known_at),
+                      self._published(conn))
+
+    # -- lookups -----------------------------------------------------------------------------
+    def _resolve(self, conn: Connection, namespace: str, value: str) -> str:
+        table = schema.coalitions if namespace == "coalition" else schema.actors
+        if conn.execute(sa.select(table.c.id).where(table.c.id == value)).first():
+            return value
+        t = schema.aliases
+        hit = conn.execute(sa.select(t.c.target).where(t.c.namespace == namespace,
+                                                       t.c.alias == normalise(value))).scalar()
+        if hit:
+            return hit
+        names = list(conn.execute(sa.select(table.c.id)).scalars()) + list(conn.execute(
+            sa.select(t.c.alias).where(t.c.namespace == namespace)).scalars())
+        close = difflib.get_close_matches(normalise(value), names, n=3, cutoff=0.6)
+        hint = f" (did you mean {', '.join(repr(c) for c in close)}?)" if close else ""
+        raise UnknownIdError(f"unknown {namespace} '{value}'{hint}")
+
+    @staticmethod
+    def _coalition(conn: Connection, cid: str) -> Coalition:
+        r = conn.execute(sa.select(schema.coalitions).where(schema.coalitions.c.id == cid)).one()
+        t = schema.aliases
+        names = conn.execute(sa.select(t.c.display).where(t.c.namespace == "coalition",
+                                                          t.c.target == cid)).scalars()
+        return Coalition(r.id, r.name, r.kind, r.model, tuple(json.loads(r.lead)), tuple(names),
+                         r.start, r.end, r.description, json.loads(r.treaty) if r.treaty else None)
+
+    @staticmethod
+    def _names(conn: Connection, ids: Iterable[str]) -> dict[str, str]:
+        ids = list(set(ids))
+        t = schema.actors
+        out = {}
+        for i in range(0, len(ids), 500):
+            out.update({r.id: r.name for r in conn.execute(
+                sa.select(t.c.id, t.c.name).where(t.c.id.in_(ids[i:i + 500])))})
+        return out
+
+    @staticmethod
+    def _cite(conn: Connection, ids: Iterable[str]) -> dict[str, dict]:
+        ids = list(set(ids))
+        t = schema.sources
+        out = {}
+        for i in range(0, len(ids), 500):
+            for r in conn.execute(sa.select(t.c.id, t.c.title, t.c.url).where(t.c.id.in_(ids[i:i + 500]))):
+                out[r.id] = {"id": r.id, "title": r.title, "url": r.url}
+        return out
+
+    def _records(self, conn: Connection, cid: str, day: date, known_at: str | None) -> dict:
+        if known_at is None:
+            return projection.records_at(conn, cid, day)
+        return records_at(self._effects(conn, cid, known_at), day)
+
+    # -- queries -----------------------------------------------------------------------------
+    def asof(self, day: str | date, coalition: str, known_at: str | None = None) -> AsOf:
+        """Who was in `coalition` on `day`, as the ledger knows it now (or knew it at `known_at`)."""
+        day = day if isinstance(day, date) else parse_day(day)
+        known = format_instant(parse_instant(known_at)) if known_at else None
+        with store.reading(self.engine) as conn:
+            cid = self._resolve(conn, "coalition", coalition)
+            coal = self._coalition(conn, cid)
+            recs = self._records(conn, cid, day, known)
+            return self._summarise(conn, coal, day, known, recs)
+
+    def _summarise(self, conn, coal: Coalition, day: date, known, recs: dict) -> AsOf:
+        listed = [r for r in recs.values() if r["status"] in IN]
+        names = self._names(conn, [r["actor"] for r in listed])
+        cites = self._cite(conn, [s for r in listed for s in r["sources"]])
+        members = tuple(sorted((_member(r, names, cites) for r in listed),
+                               key=lambda m: (m.name.casefold(), m.actor)))
+        certain = [r for r in recs.values() if not r["uncertain"]]
+        counts = None
+        if coal.kind == "treaty":
+            status = Counter(r["status"] for r in certain)
+            counts = {"signed": sum(1 for r in certain if r["signed"] and r["status"] != "unsigned"),
+                      "ratified": status["ratified"] + status["party"],
+                      "parties": status["party"], "withdrawn": status["withdrawn"]}
+            count = counts["parties"]
+        else:
+            count = sum(1 for r in certain if r["status"] in IN)
+        troops = sum(r["troops"] or 0 for r in certain if r["status"] in IN)
+        uncertain = sum(1 for m in members if m.uncertain)
+        return AsOf(coal.id, coal.name, coal.kind, day.isoformat(), known, count, troops, members,
+                    uncertain, counts, tuple(self._claims(conn, coal.id, day, known)))
+
+    def _claims(self, conn, cid: str, day: date, known) -> list[dict]:
+        t = schema.events
+        query = sa.select(t).where(t.c.coalition_id == cid, t.c.type == "count_claim",
+                                   t.c.date_lo <= day.isoformat()).order_by(t.c.seq)
+        if known:
+            query = query.where(t.c.recorded_at <= known)
+        out = []
+        for ev in map(store.to_event, conn.execute(query)):
+            out.append({"count": ev.payload["count"], "date": ev.date.text,
+                        "label": ev.payload.get("label"), "sources": list(ev.source_ids)})
+        return out
+
+    def diff(self, start: str | date, end: str | date, coalition: str,
+             known_at: str | None = None) -> Diff:
+        """Who joined, who left and whose status or troops changed between two days."""
+        d0 = start if isinstance(start, date) else parse_day(start)
+        d1 = end if isinstance(end, date) else parse_day(end)
+        known = format_instant(parse_instant(known_at)) if known_at else None
+        with store.reading(self.engine) as conn:
+            cid = self._resolve(conn, "coalition", coalition)
+            before = self._records(conn, cid, d0, known)
+            after = self._records(conn, cid, d1, known)
+            names = self._names(conn, set(before) | set(after))
+            cites = self._cite(conn, [s for r in after.values() for s in r["sources"]])
+        joined, left, changed = [], [], []
+        for actor in sorted(set(before) | set(after), key=lambda a: names.get(a, a).casefold()):
+            b, a = before.get(actor), after.get(actor)
+            was, now_in = bool(b and b["status"] in IN), bool(a and a["status"] in IN)
+            view_b = {"status": b["status"], "troops": b["troops"]} if b else None
+            view_a = {"status": a["status"], "troops": a["troops"]} if a else None
+            if view_b == view_a or (not was and not now_in):
+                continue
+            change = Change(actor, names.get(actor, actor), view_b if was else None,
+                            view_a if now_in or (a and not was) else view_a,
+                            a["cause"] if a else None,
+                            tuple(cites.get(s, {"id": s}) for s in (a["sources"] if a else [])))
+            (joined if now_in and not was else left if was and not now_in else changed).append(change)
+        return Diff(cid, d0.isoformat(), d1.isoformat(), tuple(joined), tuple(left), tuple(changed))
+
+    def replay(self, coalition: str, start: str | None = None, end: str | None = None) -> list[ReplayRow]:
+        """The coalition's effects in valid-time order with the running count and troop total."""
+        d0 = parse_date(start).lo if start else None
+        d1 = parse_date(end).hi if end else None
+        with store.reading(self.engine) as conn:
+            cid = self._resolve(conn, "coalition", coalition)
+            coal = self._coalition(conn, cid)
+            effects = self._effects(conn, cid)
+            names = self._names(conn, [e.actor for e in effects if e.actor])
+        from .state import apply
+        states: dict = {}
+        rows = []
+        for eff in effects:
+            for actor in (list(states) if eff.actor is None else [eff.actor]):
+                new, _ = apply(states.get(actor), eff)
+                if new is not None:
+                    states[actor] = new
+            if (d0 and eff.hi < d0) or (d1 and eff.lo > d1):
+                continue
+            status = Counter(s.status for s in states.values())
+            treaty = coal.kind == "treaty"
+            counts = ({"signed": sum(1 for s in states.values() if s.signed and s.status != "unsigned"),
+                       "ratified": status["ratified"] + status["party"], "parties": status["party"],
+                       "withdrawn": status["withdrawn"]} if treaty else None)
+            rows.append(ReplayRow(
+                eff.when.text, eff.seq, eff.event.type, eff.kind, eff.actor,
+                names.get(eff.actor) if eff.actor else None, _detail(eff),
+                status["party"] if treaty else status["member"],
+                sum(s.troops or 0 for s in states.values() if s.status == "member"),
+                eff.event.source_ids, counts))
+        return rows
+
+    def history(self, actor: str) -> list[Spell]:
+        """Every coalition the actor was in, when, and with what."""
+        with store.reading(self.engine) as conn:
+            aid = self._resolve(conn, "actor", actor)
+            out = []
+            for row in projection.actor_spells(conn, aid):
+                rec = json.loads(row.data)
+                out.append(Spell(row.coalition_id, aid, row.status, row.valid_from, row.valid_to,
+                                 row.troops, rec["since"], tuple(rec["sources"]), rec["uncertain"]))
+            return out
+
+    def growth(self, coalition: str, every: str = "year", start: str | None = None,
+               end: str | None = None) -> list[GrowthPoint]:
+        """The coalition's size at the end of every year or month between its first and last effect."""
+        from .dates import add_months
+        from datetime import timedelta
+        with store.reading(self.engine) as conn:
+            cid = self._resolve(conn, "coalition", coalition)
+            coal = self._coalition(conn, cid)
+            spells = projection.coalition_spells(conn, cid)
+            if not spells:
+                return []
+            first = parse_date(start).lo if start else date.fromisoformat(min(s.valid_from for s in spells))
+            last = parse_date(end).hi if end else max(
+                [date.fromisoformat(s.valid_to) for s in spells if s.valid_to] +
+                [date.fromisoformat(s.valid_from) for s in spells])
+            step = 12 if every == "year" else 1
+            cursor = date(first.year, 1 if every == "year" else first.month, 1)
+            points = []
+            while cursor <= last:
+                period_end = add_months(cursor, step) - timedelta(days=1)
+                asof = self._summarise(conn, coal, period_end, None,
+                                       projection.records_at(conn, cid, period_end))
+                points.append(GrowthPoint(period_end.isoformat(), asof.count, asof.troops_total,
+                                          asof.uncertain, asof.counts))
+                cursor = add_months(cursor, step)
+            return points
+
+    # -- listings ----------------------------------------------------------------------------
+    def coalitions(self) -> list[Coalition]:
+        with store.reading(self.engine) as conn:
+            ids = conn.execute(sa.select(schema.coalitions.c.id).order_by(schema.coalitions.c.id))
+            return [self._coalition(conn, cid) for cid in ids.scalars().all()]
+
+    def coalition(self, name: str) -> Coalition:
+        with store.reading(self.engine) as conn:
+            return self._coalition(conn, self._resolve(conn, "coalition", name))
+
+    def actors(self, used_only: bool = False) -> list[Actor]:
+        with store.reading(self.engine) as conn:
+            t, al = schema.actors, schema.aliases
+            alias: dict[str, list[str]] = {}
+            for r in conn.execute(sa.select(al.c.target, al.c.display).where(al.c.namespace == "actor")):
+                alias.setdefault(r.target, []).append(r.display)
+            query = sa.select(t).order_by(t.c.id)
+            if used_only:
+                query = query.where(t.c.id.in_(sa.select(schema.events.c.actor_id).distinct()))
+            return [Actor(r.id, r.name, r.kind, tuple(a for a in alias.get(r.id, []) if a != r.name))
+                    for r in conn.execute(query)]
+
+    def sources(self) -> list[Source]:
+        with store.reading(self.engine) as conn:
+            return [Source(r.id, r.title, r.publisher, r.author, r.url, r.published, r.accessed)
+                    for r in conn.execute(sa.select(schema.sources).order_by(schema.sources.c.id))]
+
+    def log(self, coalition: str | None = None, actor: str | None = None) -> list[Event]:
+        with store.reading(self.engine) as conn:
+            cid = self._resolve(conn, "coalition", coalition) if coalition else None
+            aid = self._resolve(conn, "actor", actor) if actor else None
+            return [store.to_event(r) for r in store.event_rows(conn, coalition=cid, actor=aid)]
+
+    def event_id(self, seq: int) -> str:
+        """The id of event #seq (what a correction or retraction refers to)."""
+        with store.reading(self.engine) as conn:
+            eid = conn.execute(sa.select(schema.events.c.eid).where(schema.events.c.seq == seq)).scalar()
+        if eid is None:
+            raise UnknownIdError(f"no event #{seq}", field="ref")
+        return eid
+
+    # -- integrity ---------------------------------------------------------------------------
+    def head(self) -> tuple[int, str]:
+        with store.reading(self.engine) as conn:
+            return store.head(conn)
+
+    def verify(self) -> Verification:
+        """Recompute the hash chain; name the first event that does not match."""
+        prev, expected, count = GENESIS, 1, 0
+        with store.reading(self.engine) as conn:
+            for row in conn.execute(sa.select(schema.events).order_by(schema.events.c.seq)):
+                row = row._mapping
+                if row["seq"] != expected:
+                    return Verification(False, count, prev, expected,
+                                        f"event #{expected} is missing (next is #{row['seq']})")
+                if row["prev_hash"] != prev:
+                    return Verification(False, count, prev, row["seq"],
+                                        f"event #{row['seq']} does not follow the event before it")
+                if digest(prev, row) != row["hash"]:
+                    return Verification(False, count, prev, row["seq"],
+                                        f"event #{row['seq']} does not match its hash: it was altered")
+                prev, expected, count = row["hash"], expected + 1, count + 1
+        return Verification(True, count, prev)
+
+    def check(self) -> list[Problem]:
+        """Inconsistencies in the events (reported, never refused)."""
+        from . import checks
+        with store.reading(self.engine) as conn:
+            return checks.run(self, conn)
+
+
+def _member(r: dict, names: dict, cites: dict) -> Member:
+    return Member(r["actor"], names.get(r["actor"], r["actor"]), r["status"], r["troops"], r["since"],
+                  r["uncertain"], tuple(cites.get(s, {"id": s}) for s in r["sources"]),
+                  r["approx"], r["possibly"], tuple(r["disputed"]), r["mode"], r["cause"])
+
+
+def _detail(eff) -> str:
+    p = eff.event.payload
+    bits = []
+    if eff.kind == "party":
+        bits.append("in force for it")
+    if "troops" in p and eff.kind in ("join", "troops"):
+        bits.append(("about " if p.get("approx") else "") + f"{p['troops']:,} troops")
+    for key in ("mode", "role", "label"):
+        if p.get(key) and not (key == "mode" and eff.kind == "party"):
+            bits.append(str(p[key]))
+    if "count" in p:
+        bits.append(f"count {p['count']}")
+    if eff.kind == "withdrawn":
+        bits.append(f"withdrawal notified {eff.event.date.text} takes effect")
+    if eff.disputed:
+        bits.append("disputed: " + "; ".join(json.dumps(d["value"]) + " (" + ", ".join(d["sources"]) + ")"
+                                             for d in eff.disputed))
+    return "; ".join(bits)
+
+
+def _spell_set(conn: Connection, cid: str) -> set:
+    return {(r.actor_id, r.valid_from, r.valid_to, r.status, r.troops)
+            for r in projection.coalition_spells(conn, cid)}
+
+
+def _spell_changes(before: set, after: set) -> dict:
+    fmt = lambda s: {"actor": s[0], "from": s[1], "to": s[2], "status": s[3], "troops": s[4]}
+    return {"added": [fmt(s) for s in sorted(after - before, key=str)],
+            "removed": [fmt(s) for s in sorted(before - after, key=str)]}

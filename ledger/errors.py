@@ -1,0 +1,60 @@
+"""The library's one exception tree. The CLI turns LedgerError into `Error: ...` and exit 1.
+
+    LedgerError
+    ├── InputError          bad input: a file, line and field are named where known
+    │   ├── DateError       a date that is malformed or impossible
+    │   └── UnknownIdError  an unknown coalition, actor, source or event (with "did you mean")
+    ├── ConflictError       a record that contradicts one already in the ledger, or a stale --expect-head
+    ├── IntegrityError      the hash chain does not verify
+    └── DatabaseError       the database cannot be reached or used
+"""
+from __future__ import annotations
+
+
+class LedgerError(Exception):
+    """Base class of every error the library raises on purpose."""
+
+
+class InputError(LedgerError):
+    def __init__(self, message: str, *, file: str | None = None, line: int | None = None,
+                 field: str | None = None):
+        self.message, self.file, self.line, self.field = message, file, line, field
+        super().__init__(str(self))
+
+    def located(self, file: str | None = None, line: int | None = None,
+                field: str | None = None) -> "InputError":
+        """Fill in location details the raiser did not know."""
+        self.file = self.file or file
+        self.line = self.line or line
+        self.field = self.field or field
+        self.args = (str(self),)
+        return self
+
+    def __str__(self) -> str:
+        where = ""
+        if self.file:
+            where = self.file + (f":{self.line}" if self.line else "") + ": "
+        elif self.line:
+            where = f"line {self.line}: "
+        field = f"field '{self.field}': " if self.field else ""
+        return f"{where}{field}{self.message}"
+
+
+class DateError(InputError):
+    pass
+
+
+class UnknownIdError(InputError):
+    pass
+
+
+class ConflictError(LedgerError):
+    pass
+
+
+class IntegrityError(LedgerError):
+    pass
+
+
+class DatabaseError(LedgerError):
+    pass

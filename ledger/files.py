@@ -1,0 +1,191 @@
+"""Reading event files: YAML, JSON Lines and CSV, one documented format, each record with its line.
+
+A file yields `Record`s of four kinds (coalition, actor, source, event) in file order. Records keep
+the line of each field where the format knows it, so every error can name file, line and field.
+"""
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+from dataclasses import dataclass, field
+from typing import Any, Iterator
+
+from .errors import InputError
+
+KINDS = ("coalition", "actor", "source", "event")
+SECTIONS = {"actors": "actor", "coalitions": "coalition", "sources": "source", "events": "event"}
+CSV_COLUMNS = ("type", "coalition", "actor", "date", "effective", "troops", "troops_max", "approx",
+               "mode", "role", "label", "count", "ref", "source", "locator", "quote", "note", "id")
+MAX_LINE = 1_000_000
+
+
+@dataclass
+class Record:
+    kind: str
+    data: dict
+    file: str
+    line: int
+    lines: dict = field(default_factory=dict)     # field -> line, where known
+
+    def error(self, message: str, fieldname: str | None = None) -> InputError:
+        return InputError(message, file=self.file, line=self.lines.get(fieldname, self.line),
+                          field=fieldname)
+
+
+def read(path: str) -> Iterator[Record]:
+    """Records of one file, by its extension: .yaml/.yml, .jsonl/.ndjson, .csv."""
+    ext = os.path.splitext(path)[1].lower()
+    reader = {".yaml": _yaml, ".yml": _yaml, ".jsonl": _jsonl, ".ndjson": _jsonl,
+              ".csv": _csv}.get(ext)
+    if reader is None:
+        raise InputError("unknown file type (use .yaml, .yml, .jsonl, .ndjson or .csv)", file=path)
+    try:
+        with open(path, "rb") as handle:
+            raw = handle.read()
+    except OSError as exc:
+        raise InputError(f"cannot read: {exc.strerror}", file=path) from None
+    return reader(path, _decode(path, raw))
+
+
+def _decode(path: str, raw: bytes) -> str:
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw[:exc.start].count(b"\n") + 1
+        raise InputError(f"not UTF-8 text (byte 0x{raw[exc.start]:02x} at offset {exc.start})",
+                         file=path, line=line) from None
+
+
+# -- YAML -------------------------------------------------------------------------------------------
+
+def _loader():
+    import yaml
+    base = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+    class Loader(base):  # type: ignore[misc, valid-type]
+        pass
+
+    # Dates stay text: the ledger parses them itself, keeping their precision.
+    Loader.yaml_implicit_resolvers = {
+        k: [(tag, rx) for tag, rx in v if tag != "tag:yaml.org,2002:timestamp"]
+        for k, v in base.yaml_implicit_resolvers.items()}
+
+    def mapping(loader, node, deep=False):
+        loader.flatten_mapping(node)
+        out = {}
+        lines = {}
+        for key_node, value_node in node.value:
+            key = loader.construct_object(key_node, deep=deep)
+            out[key] = loader.construct_object(value_node, deep=True)
+            lines[key] = key_node.start_mark.line + 1
+        out["__line__"] = node.start_mark.line + 1
+        out["__lines__"] = lines
+        return out
+
+    Loader.add_constructor("tag:yaml.org,2002:map", mapping)
+    return Loader, yaml
+
+
+def _yaml(path: str, text: str) -> Iterator[Record]:
+    loader, yaml = _loader()
+    try:
+        doc = yaml.load(text, Loader=loader)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        raise InputError(f"not valid YAML: {getattr(exc, 'problem', exc)}", file=path,
+                         line=mark.line + 1 if mark else None) from None
+    if doc is None:
+        return iter(())
+    if not isinstance(doc, dict):
+        raise InputError("a YAML event file is a mapping with 'events' (and optionally "
+                         "'coalitions', 'actors', 'sources')", file=path, line=1)
+    return _yaml_records(path, doc)
+
+
+def _yaml_records(path: str, doc: dict) -> Iterator[Record]:
+    lines = doc.get("__lines__", {})
+    for key in doc:
+        if key in ("__line__", "__lines__", "format"):
+            continue
+        if key not in SECTIONS:
+            raise InputError(f"unknown section '{key}' (expected: {', '.join(SECTIONS)})",
+                             file=path, line=lines.get(key))
+    if doc.get("format", 1) != 1:
+        raise InputError(f"format {doc.get('format')!r} is not supported (this version reads 1)",
+                         file=path, line=lines.get("format"), field="format")
+    for section, kind in SECTIONS.items():
+        items = doc.get(section) or []
+        if not isinstance(items, list):
+            raise InputError(f"'{section}' must be a list", file=path, line=lines.get(section))
+        for item in items:
+            if not isinstance(item, dict):
+                raise InputError(f"each entry of '{section}' must be a mapping", file=path,
+                                 line=lines.get(section))
+            line, field_lines = item.pop("__line__"), item.pop("__lines__")
+            yield Record(kind, _strip_lines(item), path, line, field_lines)
+
+
+def _strip_lines(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {k: _strip_lines(v) for k, v in value.items() if k not in ("__line__", "__lines__")}
+    if isinstance(value, list):
+        return [_strip_lines(v) for v in value]
+    return value
+
+
+# -- JSON Lines ------------------------------------------------------------------------------------
+
+def _jsonl(path: str, text: str) -> Iterator[Record]:
+    for number, line in enumerate(io.StringIO(text), start=1):
+        if not line.strip():
+            continue
+        if len(line) > MAX_LINE:
+            raise InputError(f"line longer than {MAX_LINE:,} characters", file=path, line=number)
+        try:
+            data = json.loads(line)
+        except ValueError as exc:
+            raise InputError(f"not valid JSON: {exc.msg} (column {exc.colno})", file=path,
+                             line=number) from None
+        if not isinstance(data, dict):
+            raise InputError("each line must be a JSON object", file=path, line=number)
+        kind = data.pop("record", "event")
+        if kind not in KINDS:
+            raise InputError(f"'{kind}' is not a record kind ({', '.join(KINDS)})", file=path,
+                             line=number, field="record")
+        yield Record(kind, data, path, number)
+
+
+# -- CSV -------------------------------------------------------------------------------------------
+
+def _csv(path: str, text: str) -> Iterator[Record]:
+    reader = csv.reader(io.StringIO(text, newline=""))
+    try:
+        header = next(reader)
+    except StopIteration:
+        return
+    except csv.Error as exc:
+        raise InputError(f"not valid CSV: {exc}", file=path, line=1) from None
+    header = [h.strip() for h in header]
+    for name in header:
+        if name not in CSV_COLUMNS:
+            raise InputError(f"unknown column (expected some of: {', '.join(CSV_COLUMNS)})",
+                             file=path, line=1, field=name)
+    for missing in ("type", "coalition", "date"):
+        if missing not in header:
+            raise InputError("required column is missing", file=path, line=1, field=missing)
+    while True:
+        try:
+            row = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as exc:
+            raise InputError(f"not valid CSV: {exc}", file=path, line=reader.line_num) from None
+        if not any(cell.strip() for cell in row):
+            continue
+        if len(row) != len(header):
+            raise InputError(f"{len(row)} cells where the header has {len(header)}", file=path,
+                             line=reader.line_num)
+        data = {k: v.strip() for k, v in zip(header, row) if v.strip() != ""}
+        yield Record("event", data, path, reader.line_num)

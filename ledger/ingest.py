@@ -1,0 +1,432 @@
+"""Validating records and appending them: one file (or one `append`) is one transaction.
+
+Every check happens before anything is written, or inside the same transaction, so a bad record
+leaves nothing of its file behind. Each event record is classified:
+  new         not in the ledger before;
+  duplicate   the same event from the same source(s) is already there: nothing is appended;
+  conflicting another source states the same fact (type, actor, dates) with other values: appended,
+              and the disagreement is shown by every query.
+"""
+from __future__ import annotations
+
+import difflib
+import json
+import re
+from types import SimpleNamespace
+from dataclasses import dataclass, field
+from typing import Any, Callable, Iterable
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection
+
+from . import schema, store
+from .chain import identity
+from .dates import parse_date
+from .errors import ConflictError, InputError, UnknownIdError
+from .files import Record
+from .model import (ACTOR_KINDS, COALITION_KINDS, EVENT_TYPES, MODELS, SCHEMA_VERSION,
+                    check_payload)
+from .treaty import check_rules
+
+ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9._-]{0,99}$")
+EVENT_KEYS = {"type", "coalition", "actor", "date", "effective", "source", "locator", "quote",
+              "sources", "note", "id", "set"}
+CHUNK = 5000
+
+
+def normalise(alias: str) -> str:
+    return " ".join(str(alias).casefold().split())
+
+
+@dataclass
+class Summary:
+    file: str
+    new: int = 0
+    duplicate: int = 0
+    conflicting: int = 0
+    declared: int = 0
+    coalitions: set = field(default_factory=set)
+    conflicts: list = field(default_factory=list)      # (line, message)
+    duplicates: list = field(default_factory=list)     # (line, seq of the existing event)
+    seqs: list = field(default_factory=list)           # seqs appended
+    dry_run: bool = False
+    changes: dict = field(default_factory=dict)        # coalition -> spell changes (dry run)
+
+    def to_dict(self) -> dict:
+        return {"file": self.file, "new": self.new, "duplicate": self.duplicate,
+                "conflicting": self.conflicting, "declared": self.declared,
+                "coalitions": sorted(self.coalitions), "dry_run": self.dry_run,
+                "conflicts": [{"line": ln, "message": m} for ln, m in self.conflicts],
+                "duplicates": [{"line": ln, "seq": s} for ln, s in self.duplicates],
+                "changes": self.changes}
+
+
+class Catalogue:
+    """The ids the ledger knows, for resolving names and aliases inside one transaction."""
+
+    def __init__(self, conn: Connection):
+        self.conn = conn
+        self.coalitions = {r.id: r for r in conn.execute(sa.select(schema.coalitions))}
+        self.actors = {r.id: r.name for r in conn.execute(sa.select(schema.actors))}
+        self.sources = {r.id: r for r in conn.execute(sa.select(schema.sources))}
+        self.alias = {(r.namespace, r.alias): r.target for r in conn.execute(sa.select(schema.aliases))}
+        self.pending_refs: dict[str, tuple[str, str]] = {}    # events earlier in the same file
+
+    def resolve(self, namespace: str, value: Any, rec: Record | None, fieldname: str) -> str:
+        table = self.coalitions if namespace == "coalition" else self.actors
+        if not isinstance(value, str) or not value.strip():
+            raise _err(rec, f"{value!r} is not a {namespace} id", fieldname)
+        if value in table:
+            return value
+        target = self.alias.get((namespace, normalise(value)))
+        if target is not None:
+            return target
+        names = list(table) + [a for (ns, a) in self.alias if ns == namespace]
+        close = difflib.get_close_matches(normalise(value), names, n=3, cutoff=0.6)
+        hint = f" (did you mean {', '.join(repr(c) for c in close)}?)" if close else ""
+        raise UnknownIdError(f"unknown {namespace} '{value}'{hint}", field=fieldname).located(
+            *(rec.file, rec.lines.get(fieldname, rec.line)) if rec else (None, None))
+
+    def add_alias(self, namespace: str, alias: str, target: str, rec: Record | None) -> None:
+        key = (namespace, normalise(alias))
+        if not key[1]:
+            return
+        have = self.alias.get(key)
+        if have == target:
+            return
+        if have is not None:
+            raise _err(rec, f"alias '{alias}' already names {namespace} '{have}'", "aliases",
+                       ConflictError)
+        self.alias[key] = target
+        self.conn.execute(schema.aliases.insert().values(namespace=namespace, alias=key[1],
+                                                         target=target, display=alias))
+
+
+def _err(rec: Record | None, message: str, fieldname: str | None = None, cls=InputError):
+    if cls is InputError:
+        return rec.error(message, fieldname) if rec else InputError(message, field=fieldname)
+    where = f"{rec.file}:{rec.lines.get(fieldname, rec.line)}: " if rec else ""
+    return cls(where + message)
+
+
+def _check_id(rec: Record, value: Any, fieldname: str = "id") -> str:
+    if not isinstance(value, str) or not ID_PATTERN.match(value):
+        raise rec.error(f"{value!r} is not a valid id (lower case letters, digits, '.', '_', '-')",
+                        fieldname)
+    return value
+
+
+def _text(rec: Record, data: dict, name: str, required: bool = False) -> str | None:
+    value = data.get(name)
+    if value is None or value == "":
+        if required:
+            raise rec.error("required", name)
+        return None
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        value = str(value)
+    if not isinstance(value, str):
+        raise rec.error(f"{value!r} is not a text", name)
+    if len(value) > 5000:
+        raise rec.error("text longer than 5000 characters", name)
+    return value.strip()
+
+
+def _date_text(rec: Record, data: dict, name: str, required: bool = False) -> str | None:
+    value = data.get(name)
+    if value in (None, ""):
+        if required:
+            raise rec.error("required", name)
+        return None
+    try:
+        return parse_date(value).text
+    except InputError as exc:
+        raise exc.located(rec.file, rec.lines.get(name, rec.line), name) from None
+
+
+def _aliases(rec: Record, data: dict) -> list[str]:
+    value = data.get("aliases") or []
+    if isinstance(value, str):
+        value = [value]
+    if not isinstance(value, list) or not all(isinstance(a, str) for a in value):
+        raise rec.error("must be a list of names", "aliases")
+    return value
+
+
+# -- declarations ---------------------------------------------------------------------------------
+
+def declare(cat: Catalogue, rec: Record) -> bool:
+    """Insert a coalition, actor or source; the same declaration again is a no-op (False)."""
+    return {"coalition": declare_coalition, "actor": declare_actor,
+            "source": declare_source}[rec.kind](cat, rec)
+
+
+def declare_coalition(cat: Catalogue, rec: Record) -> bool:
+    d = rec.data
+    _known(rec, d, {"id", "name", "aliases", "kind", "model", "lead", "start", "end",
+                    "description", "treaty"})
+    cid = _check_id(rec, d.get("id"))
+    kind = d.get("kind")
+    if kind not in COALITION_KINDS:
+        raise rec.error(f"{kind!r} is not one of {', '.join(COALITION_KINDS)}", "kind")
+    model = d.get("model")
+    if model is not None and model not in MODELS:
+        raise rec.error(f"{model!r} is not one of {', '.join(MODELS)}", "model")
+    lead = d.get("lead") or []
+    lead = [lead] if isinstance(lead, str) else lead
+    if not isinstance(lead, list):
+        raise rec.error("must be a list of actor ids", "lead")
+    lead = [cat.resolve("actor", a, rec, "lead") for a in lead]
+    treaty = None
+    if d.get("treaty") is not None:
+        if kind != "treaty":
+            raise rec.error("only a coalition of kind 'treaty' has treaty rules", "treaty")
+        try:
+            treaty = check_rules(d["treaty"])
+        except InputError as exc:
+            raise exc.located(rec.file, rec.lines.get("treaty", rec.line)) from None
+    row = {"id": cid, "name": _text(rec, d, "name", True), "kind": kind, "model": model,
+           "lead": json.dumps(lead), "start": _date_text(rec, d, "start"),
+           "end": _date_text(rec, d, "end"), "description": _text(rec, d, "description"),
+           "treaty": json.dumps(treaty, sort_keys=True) if treaty else None}
+    old = cat.coalitions.get(cid)
+    if old is not None:
+        if {k: getattr(old, k) for k in row} != row:
+            raise _err(rec, f"coalition '{cid}' is already declared differently", "id", ConflictError)
+        fresh = False
+    else:
+        cat.conn.execute(schema.coalitions.insert().values(**row))
+        cat.coalitions[cid] = cat.conn.execute(
+            sa.select(schema.coalitions).where(schema.coalitions.c.id == cid)).one()
+        fresh = True
+    for alias in _aliases(rec, d):
+        cat.add_alias("coalition", alias, cid, rec)
+    return fresh
+
+
+def declare_actor(cat: Catalogue, rec: Record) -> bool:
+    d = rec.data
+    _known(rec, d, {"id", "name", "kind", "aliases"})
+    aid = _check_id(rec, d.get("id"))
+    kind = d.get("kind", "state")
+    if kind not in ACTOR_KINDS:
+        raise rec.error(f"{kind!r} is not one of {', '.join(ACTOR_KINDS)}", "kind")
+    name = _text(rec, d, "name", True)
+    fresh = aid not in cat.actors
+    if fresh:
+        cat.conn.execute(schema.actors.insert().values(id=aid, name=name, kind=kind))
+        cat.actors[aid] = name
+    if cat.alias.get(("actor", normalise(name))) is None:   # a name taken by another actor stays theirs
+        cat.add_alias("actor", name, aid, rec)
+    for alias in _aliases(rec, d):
+        cat.add_alias("actor", alias, aid, rec)
+    return fresh
+
+
+def declare_source(cat: Catalogue, rec: Record) -> bool:
+    d = rec.data
+    _known(rec, d, {"id", "title", "publisher", "author", "url", "published", "accessed"})
+    sid = _check_id(rec, d.get("id"))
+    row = {"id": sid, "title": _text(rec, d, "title", True), "publisher": _text(rec, d, "publisher"),
+           "author": _text(rec, d, "author"), "url": _text(rec, d, "url"),
+           "published": _date_text(rec, d, "published"), "accessed": _date_text(rec, d, "accessed")}
+    if row["url"] and not re.match(r"^(https?|ftp)://\S+$", row["url"]):
+        raise rec.error(f"'{row['url']}' is not a web address", "url")
+    old = cat.sources.get(sid)
+    if old is not None:
+        if {k: getattr(old, k) for k in row} != row:
+            raise _err(rec, f"source '{sid}' is already in the ledger with other details; "
+                       "sources are never edited: declare a new one", "id", ConflictError)
+        return False
+    cat.conn.execute(schema.sources.insert().values(**row))
+    cat.sources[sid] = SimpleNamespace(**row)
+    return True
+
+
+def _known(rec: Record, data: dict, allowed: set) -> None:
+    for key in data:
+        if key not in allowed:
+            raise rec.error(f"unknown field (expected some of: {', '.join(sorted(allowed))})", key)
+
+
+# -- events ----------------------------------------------------------------------------------------
+
+def event_row(cat: Catalogue, rec: Record, recorded_at: str) -> dict:
+    """Validate one event record into a row ready to chain and insert."""
+    d = rec.data
+    for key in d:
+        if key not in EVENT_KEYS and key not in _payload_keys():
+            raise rec.error("unknown field", key)
+    etype = EVENT_TYPES.get(d.get("type"))
+    if etype is None:
+        close = difflib.get_close_matches(str(d.get("type")), list(EVENT_TYPES), n=2)
+        hint = f" (did you mean {', '.join(repr(c) for c in close)}?)" if close else ""
+        raise rec.error(f"unknown event type {d.get('type')!r}{hint}", "type")
+    coalition = cat.resolve("coalition", d.get("coalition"), rec, "coalition")
+    ckind = cat.coalitions[coalition].kind
+    if ckind not in etype.kinds:
+        raise rec.error(f"a '{etype.name}' event does not belong in a coalition of kind '{ckind}'",
+                        "type")
+    actor = None
+    if etype.actor:
+        if d.get("actor") in (None, ""):
+            raise rec.error(f"a '{etype.name}' event names an actor", "actor")
+        actor = cat.resolve("actor", d["actor"], rec, "actor")
+    elif d.get("actor") not in (None, ""):
+        raise rec.error(f"a '{etype.name}' event is coalition-level and names no actor", "actor")
+    date = _date_text(rec, d, "date", required=True)
+    effective = _date_text(rec, d, "effective")
+    retroactive = etype.name == "ratify" and d.get("mode") == "succession"
+    if effective and parse_date(effective).hi < parse_date(date).lo and not retroactive:
+        # only a succession may take effect before it is notified (from the day of independence)
+        raise rec.error(f"effective {effective} is before the date {date}", "effective")
+    payload_in = {k: v for k, v in d.items() if k in _payload_keys()}
+    if "set" in d:
+        payload_in["set"] = d["set"]
+    try:
+        payload = check_payload(etype, payload_in)
+    except InputError as exc:
+        raise exc.located(rec.file, rec.lines.get(exc.field, rec.line)) from None
+    citations = _citations(cat, rec)
+    key = _check_id(rec, d["id"]) if d.get("id") not in (None, "") else None
+    if etype.name in ("correct", "retract"):
+        _check_ref(cat, rec, payload["ref"], coalition)
+    ident = identity({"type": etype.name, "coalition": coalition, "actor": actor, "date": date,
+                      "effective": effective, "payload": payload,
+                      "sources": sorted(c["source"] for c in citations)})
+    fact = identity({"type": etype.name, "coalition": coalition, "actor": actor, "date": date,
+                     "effective": effective})
+    return {"eid": key or "e" + ident[:16], "identity": ident, "fact": fact, "type": etype.name,
+            "version": SCHEMA_VERSION, "coalition_id": coalition, "actor_id": actor, "date": date,
+            "effective": effective, "date_lo": parse_date(date).lo.isoformat(),
+            "payload": json.dumps(payload, sort_keys=True),
+            "sources": json.dumps(citations, sort_keys=True), "note": _text(rec, d, "note"),
+            "recorded_at": recorded_at}
+
+
+_PAYLOAD_KEYS: set | None = None
+
+
+def _payload_keys() -> set:
+    global _PAYLOAD_KEYS
+    if _PAYLOAD_KEYS is None:
+        _PAYLOAD_KEYS = {f for t in EVENT_TYPES.values() for f in t.required + t.optional}
+    return _PAYLOAD_KEYS
+
+
+def _citations(cat: Catalogue, rec: Record) -> list[dict]:
+    d = rec.data
+    if d.get("sources") not in (None, "", []):
+        if d.get("source") not in (None, ""):
+            raise rec.error("give either 'source' or 'sources', not both", "sources")
+        items = d["sources"]
+        if not isinstance(items, list):
+            raise rec.error("must be a list of {source, locator, quote}", "sources")
+    elif d.get("source") not in (None, ""):
+        items = [{"source": d["source"], "locator": d.get("locator"), "quote": d.get("quote")}]
+    else:
+        raise rec.error("every event cites a source", "source")
+    out = []
+    for item in items:
+        if isinstance(item, str):
+            item = {"source": item}
+        if not isinstance(item, dict) or set(item) - {"source", "locator", "quote"}:
+            raise rec.error("each citation is {source, locator, quote}", "sources")
+        sid = item.get("source")
+        if sid not in cat.sources:
+            close = difflib.get_close_matches(str(sid), list(cat.sources), n=2)
+            hint = f" (did you mean {', '.join(repr(c) for c in close)}?)" if close else ""
+            raise UnknownIdError(f"unknown source '{sid}'{hint}; declare it first").located(
+                rec.file, rec.lines.get("source", rec.lines.get("sources", rec.line)), "source")
+        cite = {"source": sid}
+        for part in ("locator", "quote"):
+            if item.get(part) not in (None, ""):
+                if not isinstance(item[part], str) or len(item[part]) > 1000:
+                    raise rec.error("must be a text of at most 1000 characters", part)
+                cite[part] = item[part].strip()
+        out.append(cite)
+    return out
+
+
+def _check_ref(cat: Catalogue, rec: Record, ref: str, coalition: str) -> None:
+    row = cat.conn.execute(sa.select(schema.events.c.coalition_id, schema.events.c.type)
+                           .where(schema.events.c.eid == ref)).first()
+    if row is None:
+        row = cat.pending_refs.get(ref)
+    if row is None:
+        raise UnknownIdError(f"no event with id '{ref}' to correct or retract").located(
+            rec.file, rec.lines.get("ref", rec.line), "ref")
+    if row[0] != coalition:
+        raise rec.error(f"event '{ref}' belongs to coalition '{row[0]}', not '{coalition}'", "ref")
+    if row[1] == "retract":
+        raise rec.error("a retraction cannot be corrected or retracted", "ref")
+
+
+# -- one file, one transaction --------------------------------------------------------------------
+
+def ingest(conn: Connection, records: Iterable[Record], summary: Summary, recorded_at: str,
+           progress: Callable[[int], None] | None = None) -> None:
+    """Validate and append records inside the caller's write transaction."""
+    cat = Catalogue(conn)
+    pending: list[tuple[Record, dict]] = []
+    seen_identity: dict[str, int] = {}
+    for n, rec in enumerate(records, start=1):
+        if rec.kind != "event":
+            if pending:
+                _flush(conn, pending, summary)
+                pending = []
+            summary.declared += declare(cat, rec)
+            continue
+        row = event_row(cat, rec, recorded_at)
+        if row["identity"] in seen_identity:
+            summary.duplicate += 1
+            summary.duplicates.append((rec.line, None))
+            continue
+        seen_identity[row["identity"]] = rec.line
+        cat.pending_refs[row["eid"]] = (row["coalition_id"], row["type"])
+        pending.append((rec, row))
+        if len(pending) >= CHUNK:
+            _flush(conn, pending, summary)
+            pending = []
+        if progress and n % 1000 == 0:
+            progress(1000)
+    _flush(conn, pending, summary)
+
+
+def _flush(conn: Connection, pending: list[tuple[Record, dict]], summary: Summary) -> None:
+    if not pending:
+        return
+    ident = {r["identity"]: (rec, r) for rec, r in pending}
+    t = schema.events
+    dupes = {row.identity: row.seq for row in conn.execute(
+        sa.select(t.c.identity, t.c.seq).where(t.c.identity.in_(list(ident))))} if ident else {}
+    facts = {}
+    for chunk in _chunks([r["fact"] for _, r in pending if r["identity"] not in dupes], 500):
+        for row in conn.execute(sa.select(t.c.fact, t.c.payload, t.c.seq).where(t.c.fact.in_(chunk))):
+            facts.setdefault(row.fact, []).append((row.payload, row.seq))
+    taken = store.existing_eids(conn, [r["eid"] for _, r in pending if r["identity"] not in dupes])
+    rows = []
+    for rec, row in pending:
+        if row["identity"] in dupes:
+            summary.duplicate += 1
+            summary.duplicates.append((rec.line, dupes[row["identity"]]))
+            continue
+        if row["eid"] in taken:
+            raise ConflictError(f"{rec.file}:{rec.lines.get('id', rec.line)}: field 'id': "
+                                f"'{row['eid']}' already names another event")
+        others = [seq for payload, seq in facts.get(row["fact"], []) if payload != row["payload"]]
+        if others:
+            summary.conflicting += 1
+            summary.conflicts.append((rec.line, f"another source gives other values for this fact "
+                                                f"(event #{others[0]})"))
+        else:
+            summary.new += 1
+        facts.setdefault(row["fact"], []).append((row["payload"], None))
+        summary.coalitions.add(row["coalition_id"])
+        rows.append(row)
+    store.insert_events(conn, rows)
+    summary.seqs.extend(r["seq"] for r in rows)
+
+
+def _chunks(items: list, size: int):
+    for i in range(0, len(items), size):
+        yield items[i:i + size]

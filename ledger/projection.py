@@ -1,0 +1,84 @@
+"""The spells projection: each actor's state in a coalition as piecewise-constant spells.
+
+A spell [valid_from, valid_to) holds the record `state.record` gives for every day in it. Spells are
+rebuilt for a whole coalition whenever an event of that coalition is appended (in the same
+transaction), because a treaty's entry into force moves every party's dates. Building sweeps each
+actor's breakpoints (every day an effect may or surely takes effect); `state.records_at` is the
+plain replay it must agree with.
+"""
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from datetime import date
+from typing import Iterable
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection
+
+from . import schema
+from .effects import Effect
+from .state import record, run
+
+
+def build(effects: list[Effect]) -> list[dict]:
+    """Spell rows (without coalition_id) for one coalition's sorted effects."""
+    own: dict[str, list[Effect]] = defaultdict(list)
+    shared: list[Effect] = []
+    for eff in effects:
+        (shared if eff.actor is None else own[eff.actor]).append(eff)
+    rows: list[dict] = []
+    for actor, mine in own.items():
+        timeline = sorted(mine + shared, key=lambda e: e.order)
+        rows.extend(_spells(actor, timeline))
+    return rows
+
+
+def _spells(actor: str, timeline: list[Effect]) -> Iterable[dict]:
+    points = sorted({e.lo for e in timeline} | {e.hi for e in timeline})
+    open_row: dict | None = None
+    for day in points:
+        early = run(e for e in timeline if e.lo <= day).get(actor)
+        late = run(e for e in timeline if e.hi <= day).get(actor)
+        rec = record(actor, early, late)
+        if open_row is not None and rec == open_row["record"]:
+            continue
+        if open_row is not None:
+            open_row["valid_to"] = day.isoformat()
+            yield open_row
+            open_row = None
+        if rec is not None:
+            open_row = {"actor_id": actor, "valid_from": day.isoformat(), "valid_to": None,
+                        "status": rec["status"], "troops": rec["troops"], "record": rec}
+    if open_row is not None:
+        yield open_row
+
+
+def replace_coalition(conn: Connection, coalition: str, rows: list[dict]) -> None:
+    conn.execute(schema.spells.delete().where(schema.spells.c.coalition_id == coalition))
+    if rows:
+        conn.execute(schema.spells.insert(), [
+            {"coalition_id": coalition, "actor_id": r["actor_id"], "valid_from": r["valid_from"],
+             "valid_to": r["valid_to"], "status": r["status"], "troops": r["troops"],
+             "data": json.dumps(r["record"], sort_keys=True)} for r in rows])
+
+
+def records_at(conn: Connection, coalition: str, day: date) -> dict[str, dict]:
+    t = schema.spells
+    d = day.isoformat()
+    query = sa.select(t.c.actor_id, t.c.data).where(
+        t.c.coalition_id == coalition, t.c.valid_from <= d,
+        sa.or_(t.c.valid_to.is_(None), t.c.valid_to > d))
+    return {row.actor_id: json.loads(row.data) for row in conn.execute(query)}
+
+
+def actor_spells(conn: Connection, actor: str) -> list:
+    t = schema.spells
+    return list(conn.execute(sa.select(t).where(t.c.actor_id == actor)
+                             .order_by(t.c.coalition_id, t.c.valid_from)))
+
+
+def coalition_spells(conn: Connection, coalition: str) -> list:
+    t = schema.spells
+    return list(conn.execute(sa.select(t).where(t.c.coalition_id == coalition)
+                             .order_by(t.c.actor_id, t.c.valid_from)))

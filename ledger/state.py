@@ -1,0 +1,172 @@
+"""What an actor's state is, how each effect changes it, and the plain replay.
+
+The replay here is the reference: it answers "what was the state on day D" by walking the whole
+timeline. The projection (`projection.py`) must give the same answers from stored spells; a
+property test holds the two to that.
+
+Uncertain dates. An effect takes effect on some day in [lo, hi]. On day D it has surely taken effect
+if hi <= D, surely not if D < lo, and maybe otherwise. Two scenarios are replayed: *late* (maybe-
+effects have not happened yet) and *early* (they have). An actor whose state differs between the two
+is `uncertain`; its shown values come from the late scenario if it is in the coalition there, else
+from the early one, and `possibly` gives the other scenario's status and troops.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from datetime import date
+from typing import Iterable
+
+from .effects import Effect
+
+IN = ("member", "signatory", "ratified", "party")          # statuses that make an actor "in"
+TREATY_IN = ("signatory", "ratified", "party")
+
+
+@dataclass(frozen=True, slots=True)
+class ActorState:
+    status: str                    # member | left | signatory | ratified | party | withdrawn | unsigned
+    since: str                     # when the status began (date text)
+    cause: int                     # seq of the event that last changed status or troops
+    cause_type: str
+    cause_date: str
+    status_sources: tuple = ()
+    troops: int | None = None
+    approx: bool = False
+    troops_sources: tuple = ()
+    signed: str | None = None
+    mode: str | None = None
+    disputed: tuple = ()
+    implicit: bool = False         # member only because troops were committed before any join
+
+    @property
+    def sources(self) -> tuple:
+        return self.status_sources + tuple(s for s in self.troops_sources
+                                           if s not in self.status_sources)
+
+
+def _caused(state: ActorState | None, eff: Effect, **changes) -> ActorState:
+    base = dict(cause=eff.seq, cause_type=eff.event.type, cause_date=eff.when.text)
+    if state is None:
+        return ActorState(**{"status": "none", "since": eff.when.text, **base, **changes})
+    return replace(state, **base, **changes)
+
+
+def apply(state: ActorState | None, eff: Effect) -> tuple[ActorState | None, str | None]:
+    """One effect on one actor's state: the new state, and an anomaly for `ledger check` if any."""
+    kind, ev, srcs = eff.kind, eff.event, eff.event.source_ids
+    status = state.status if state else None
+    if kind == "join" or (kind == "troops" and status != "member"):
+        if status == "member" and state.implicit and kind == "join":
+            # the join dates what the earlier troop figure implied: it names since and sources
+            return replace(state, since=eff.when.text, status_sources=srcs, implicit=False), None
+        if status == "member":
+            alt = {"field": "since", "value": eff.when.text, "sources": list(srcs)}
+            return replace(state, disputed=state.disputed + (alt,)), "join-while-member"
+        troops = ev.payload.get("troops")
+        new = _caused(None, eff, status="member", since=eff.when.text, status_sources=srcs,
+                      troops=troops, approx=bool(ev.payload.get("approx")),
+                      troops_sources=srcs if troops is not None else (), disputed=eff.disputed,
+                      implicit=kind == "troops")
+        return new, ("troops-before-join" if kind == "troops" else None)
+    if kind == "troops":
+        return _caused(state, eff, troops=ev.payload["troops"], approx=bool(ev.payload.get("approx")),
+                       troops_sources=srcs, disputed=state.disputed + eff.disputed), None
+    if kind in ("leave", "end"):
+        if status not in IN:
+            return state, (None if kind == "end" else "withdraw-while-out")
+        return _caused(state, eff, status="left" if status == "member" else "ended",
+                       since=eff.when.text, status_sources=srcs, troops=None, approx=False,
+                       troops_sources=(), disputed=eff.disputed), None
+    if kind == "sign":
+        if status in TREATY_IN:
+            return state, "signed-twice"
+        return _caused(state, eff, status="signatory", since=eff.when.text, status_sources=srcs,
+                       signed=eff.when.text, disputed=eff.disputed), None
+    if kind == "ratify":
+        anomaly = None
+        if status in ("ratified", "party"):
+            return state, "ratified-twice"
+        if status != "signatory" and ev.payload.get("mode") in ("ratification", "acceptance", "approval"):
+            anomaly = "ratified-without-signature"
+        signed = state.signed if state else None
+        return _caused(state, eff, status="ratified", since=eff.when.text, status_sources=srcs,
+                       signed=signed, mode=ev.payload.get("mode"), disputed=eff.disputed), anomaly
+    if kind == "party":
+        if status != "ratified":
+            return state, None
+        return _caused(state, eff, status="party", since=eff.when.text), None
+    if kind == "withdrawn":
+        if status not in ("ratified", "party"):
+            return state, "treaty-withdrawal-while-not-bound"
+        return _caused(state, eff, status="withdrawn", since=eff.when.text, status_sources=srcs), None
+    if kind == "unsign":
+        if status != "signatory":
+            return state, "unsign-while-not-signatory"
+        return _caused(state, eff, status="unsigned", since=eff.when.text, status_sources=srcs,
+                       signed=None), None
+    return state, None      # notes, announcements, notifications: no change of state
+
+
+def run(effects: Iterable[Effect], states: dict | None = None) -> dict[str, ActorState]:
+    """Apply effects in order; `end` effects reach every actor already known."""
+    states = {} if states is None else states
+    for eff in effects:
+        targets = list(states) if eff.actor is None else [eff.actor]
+        for actor in targets:
+            new, _ = apply(states.get(actor), eff)
+            if new is not None:
+                states[actor] = new
+    return states
+
+
+def scenarios_at(effects: list[Effect], day: date) -> tuple[dict, dict]:
+    """(early, late) states of every actor on `day`: the plain replay."""
+    early = run(e for e in effects if e.lo <= day)
+    late = run(e for e in effects if e.hi <= day)
+    return early, late
+
+
+def record(actor: str, early: ActorState | None, late: ActorState | None) -> dict | None:
+    """What the ledger says about one actor on one day (the stored and the replayed form)."""
+    if early is None and late is None:
+        return None
+    in_late = late is not None and late.status in IN
+    shown, other = (late, early) if (in_late or early is None) else (early, late)
+    uncertain = _view(early) != _view(late)
+    return {
+        "actor": actor, "status": shown.status, "troops": shown.troops, "approx": shown.approx,
+        "since": shown.since, "uncertain": uncertain,
+        "possibly": ({"status": other.status if other else "none",
+                      "troops": other.troops if other else None} if uncertain else None),
+        "sources": list(shown.sources), "disputed": list(shown.disputed), "mode": shown.mode,
+        "signed": shown.signed,
+        "cause": {"seq": shown.cause, "type": shown.cause_type, "date": shown.cause_date},
+        "early": early.status if early else "none", "late": late.status if late else "none",
+    }
+
+
+def _view(state: ActorState | None) -> tuple:
+    return (state.status, state.troops) if state else ("none", None)
+
+
+def records_at(effects: list[Effect], day: date) -> dict[str, dict]:
+    early, late = scenarios_at(effects, day)
+    out = {}
+    for actor in set(early) | set(late):
+        rec = record(actor, early.get(actor), late.get(actor))
+        if rec is not None:
+            out[actor] = rec
+    return out
+
+
+def anomalies(effects: list[Effect]) -> list[tuple[Effect, str]]:
+    """Inconsistencies in the timeline (for `ledger check`), replaying every effect in order."""
+    found, states = [], {}
+    for eff in effects:
+        for actor in (list(states) if eff.actor is None else [eff.actor]):
+            new, problem = apply(states.get(actor), eff)
+            if new is not None:
+                states[actor] = new
+            if problem:
+                found.append((eff, problem))
+    return found

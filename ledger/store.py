@@ -1,0 +1,204 @@
+"""Database access: engines, migrations, the write lock, and reading and appending rows.
+
+Nothing above this module builds SQL. Every statement is SQLAlchemy Core with bound parameters.
+"""
+from __future__ import annotations
+
+import json
+import os
+import re
+from contextlib import contextmanager
+from typing import Any, Iterator
+
+import sqlalchemy as sa
+from sqlalchemy import event as sa_event
+from sqlalchemy.engine import Connection, Engine
+
+from . import schema
+from .chain import GENESIS, digest
+from .dates import parse_date
+from .errors import DatabaseError
+from .model import Citation, Event, freeze, upcast
+
+_PG_LOCK_KEY = 7_220_031  # advisory lock that serialises appends on PostgreSQL
+
+
+def redact(url: str) -> str:
+    """A URL fit to print: never the password."""
+    return re.sub(r"(://[^:/@]+):[^@]*@", r"\1:***@", str(url))
+
+
+def make_engine(url: str) -> Engine:
+    try:
+        engine = sa.create_engine(url, future=True)
+    except Exception as exc:  # bad URL or missing driver
+        raise DatabaseError(f"cannot use database {redact(url)}: {redact(str(exc))}") from None
+    if engine.dialect.name == "sqlite":
+        _sqlite_setup(engine)
+    return engine
+
+
+def _sqlite_setup(engine: Engine) -> None:
+    # pysqlite's own transaction handling defers BEGIN; take control so writers can BEGIN IMMEDIATE.
+    @sa_event.listens_for(engine, "connect")
+    def _connect(dbapi_conn, _record):
+        dbapi_conn.isolation_level = None
+        cur = dbapi_conn.cursor()
+        cur.execute("PRAGMA busy_timeout = 60000")
+        if engine.url.database not in (None, "", ":memory:"):
+            cur.execute("PRAGMA journal_mode = WAL")
+        cur.execute("PRAGMA synchronous = NORMAL")
+        cur.close()
+
+    @sa_event.listens_for(engine, "begin")
+    def _begin(conn):
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if conn.info.get("write") else "BEGIN")
+
+
+@contextmanager
+def reading(engine: Engine) -> Iterator[Connection]:
+    try:
+        with engine.connect() as conn:
+            with conn.begin():
+                yield conn
+    except sa.exc.OperationalError as exc:
+        raise DatabaseError(f"database {redact(engine.url)} failed: {_short(exc)}") from None
+
+
+@contextmanager
+def writing(engine: Engine) -> Iterator[Connection]:
+    """One transaction holding the ledger's write lock: appends are serialised, the chain has no forks."""
+    try:
+        with engine.connect() as conn:
+            conn.info["write"] = True
+            try:
+                with conn.begin():
+                    if conn.dialect.name == "postgresql":
+                        conn.execute(sa.text("SELECT pg_advisory_xact_lock(:k)"), {"k": _PG_LOCK_KEY})
+                    yield conn
+            finally:
+                conn.info.pop("write", None)
+    except sa.exc.OperationalError as exc:
+        raise DatabaseError(f"database {redact(engine.url)} failed: {_short(exc)}") from None
+
+
+def _short(exc: Exception) -> str:
+    text = str(getattr(exc, "orig", exc)).strip().splitlines()
+    return redact(text[0] if text else type(exc).__name__)
+
+
+# -- schema version -----------------------------------------------------------------------------
+
+def current_revision(conn: Connection) -> str | None:
+    if not sa.inspect(conn).has_table("alembic_version"):
+        return None
+    return conn.execute(sa.text("SELECT version_num FROM alembic_version")).scalar()
+
+
+def upgrade(engine: Engine, revision: str = "head") -> None:
+    """Run alembic migrations on this engine (only ever called when the schema is not current)."""
+    from alembic import command
+    from alembic.config import Config
+    from importlib.resources import files
+
+    cfg = Config()
+    cfg.set_main_option("script_location", str(files("ledger.migrations")))
+    cfg.set_main_option("sqlalchemy.url", str(engine.url).replace("%", "%%"))
+    with writing(engine) as conn:
+        cfg.attributes["connection"] = conn
+        command.upgrade(cfg, revision)
+
+
+def ensure_current(engine: Engine) -> None:
+    try:
+        with reading(engine) as conn:
+            if current_revision(conn) == schema.SCHEMA_REVISION:
+                return
+    except DatabaseError:
+        raise
+    except sa.exc.DBAPIError as exc:
+        raise DatabaseError(f"database {redact(engine.url)} failed: {_short(exc)}") from None
+    upgrade(engine)
+
+
+# -- meta -----------------------------------------------------------------------------------------
+
+def get_meta(conn: Connection, key: str) -> str | None:
+    return conn.execute(sa.select(schema.meta.c.value).where(schema.meta.c.key == key)).scalar()
+
+
+def set_meta(conn: Connection, key: str, value: str) -> None:
+    table = schema.meta
+    if conn.execute(sa.select(table.c.key).where(table.c.key == key)).first():
+        conn.execute(table.update().where(table.c.key == key).values(value=value))
+    else:
+        conn.execute(table.insert().values(key=key, value=value))
+
+
+# -- events ---------------------------------------------------------------------------------------
+
+def head(conn: Connection) -> tuple[int, str]:
+    row = conn.execute(sa.select(schema.events.c.seq, schema.events.c.hash)
+                       .order_by(schema.events.c.seq.desc()).limit(1)).first()
+    return (row.seq, row.hash) if row else (0, GENESIS)
+
+
+def insert_events(conn: Connection, rows: list[dict]) -> None:
+    """Chain and insert prepared rows (without seq/prev_hash/hash). Caller holds the write lock."""
+    seq, prev = head(conn)
+    for row in rows:
+        seq += 1
+        row["seq"] = seq
+        row["prev_hash"] = prev
+        row["hash"] = prev = digest(prev, row)
+    if rows:
+        conn.execute(schema.events.insert(), rows)
+
+
+def existing_identities(conn: Connection, identities: list[str]) -> set[str]:
+    found: set[str] = set()
+    col = schema.events.c.identity
+    for i in range(0, len(identities), 500):
+        chunk = identities[i:i + 500]
+        found.update(conn.execute(sa.select(col).where(col.in_(chunk))).scalars())
+    return found
+
+
+def existing_eids(conn: Connection, eids: list[str]) -> set[str]:
+    found: set[str] = set()
+    col = schema.events.c.eid
+    for i in range(0, len(eids), 500):
+        found.update(conn.execute(sa.select(col).where(col.in_(eids[i:i + 500]))).scalars())
+    return found
+
+
+def event_rows(conn: Connection, *, coalition: str | None = None, actor: str | None = None,
+               known_at: str | None = None, after_seq: int = 0) -> Iterator[Any]:
+    t = schema.events
+    query = sa.select(t).where(t.c.seq > after_seq).order_by(t.c.seq)
+    if coalition is not None:
+        query = query.where(t.c.coalition_id == coalition)
+    if actor is not None:
+        query = query.where(t.c.actor_id == actor)
+    if known_at is not None:
+        query = query.where(t.c.recorded_at <= known_at)
+    return conn.execute(query)
+
+
+def to_event(row: Any) -> Event:
+    payload = upcast(row.type, row.version, json.loads(row.payload))
+    return Event(
+        type=row.type, coalition=row.coalition_id, actor=row.actor_id,
+        date=parse_date(row.date),
+        effective=parse_date(row.effective) if row.effective else None,
+        payload=freeze(payload),
+        sources=tuple(Citation(**c) for c in json.loads(row.sources)),
+        note=row.note, key=row.eid, seq=row.seq, recorded_at=row.recorded_at)
+
+
+def default_url() -> str:
+    from platformdirs import user_data_dir
+    base = os.environ.get("XDG_DATA_HOME")
+    folder = os.path.join(base, "coalition-ledger") if base else user_data_dir("coalition-ledger")
+    os.makedirs(folder, exist_ok=True)
+    return "sqlite:///" + os.path.join(folder, "ledger.sqlite")
