@@ -87,12 +87,12 @@ def _treaty(coal, events, effects, names) -> list[Problem]:
         out.append(Problem("note", coal.id, recorded[0].seq,
                            f"entry into force recorded as {recorded[0].when.text}, the rule and the "
                            f"recorded deposits give {computed.text}"))
-    closes = rules.signature_closes(rules.entry_into_force(events))
+    last = rules.last_signature_day(rules.entry_into_force(events))
     for ev in events:
-        if ev.type == "sign_treaty" and closes and ev.date.lo >= closes:
+        if ev.type == "sign_treaty" and last and ev.date.lo > last:
             out.append(Problem("problem", coal.id, ev.seq,
                                f"{names.get(ev.actor, ev.actor)} signs on {ev.date.text}, after "
-                               f"signature closed ({closes.isoformat()})"))
+                               f"signature closed (last day {last.isoformat()})"))
         if ev.type == "withdraw_treaty" and ev.effective:
             earliest = rules.withdrawal_effective(ev.date)
             if ev.effective.hi < earliest.lo:

@@ -131,8 +131,8 @@ def settle_disputes(events: list[Event], published: Mapping[str, str]) -> list[t
         ranked = sorted(((_latest_published(same, published), max(e.seq or 0 for e in same), _pool(same))
                          for same in by_value.values()), key=lambda t: t[:2])
         winner, losers = ranked[-1][2], [t[2] for t in ranked[:-1]]
-        alternatives = tuple({"value": dict(ev.payload), "sources": list(ev.source_ids),
-                              "seq": ev.seq} for ev in losers)
+        alternatives = tuple({"field": ev.type, "value": dict(ev.payload),
+                              "sources": list(ev.source_ids), "seq": ev.seq} for ev in losers)
         singles.append((winner, alternatives))
     singles.sort(key=lambda pair: pair[0].seq or 0)
     return singles

@@ -70,7 +70,8 @@ def apply(state: ActorState | None, eff: Effect) -> tuple[ActorState | None, str
         return new, ("troops-before-join" if kind == "troops" else None)
     if kind == "troops":
         return _caused(state, eff, troops=ev.payload["troops"], approx=bool(ev.payload.get("approx")),
-                       troops_sources=srcs, disputed=state.disputed + eff.disputed), None
+                       troops_sources=srcs, disputed=tuple(
+                           d for d in state.disputed if d.get("field") != "commit_troops") + eff.disputed), None
     if kind in ("leave", "end"):
         if status not in IN:
             return state, (None if kind == "end" else "withdraw-while-out")

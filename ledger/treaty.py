@@ -14,7 +14,7 @@ when `first_of_month`; else d + days + months + years. Rome Statute Art. 126 is
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from typing import Any, Mapping
 
 from .dates import FuzzyDate, parse_date, shift, span
@@ -107,9 +107,10 @@ class Rules:
     def withdrawal_effective(self, notified: FuzzyDate) -> FuzzyDate:
         return self._on(self.raw.get("withdrawal"), notified)
 
-    def signature_closes(self, in_force: FuzzyDate | None) -> date | None:
+    def last_signature_day(self, in_force: FuzzyDate | None) -> date | None:
+        """The last day the treaty is open for signature (None: still open, or no rule)."""
         sig = self.raw.get("signature_open") or {}
         until = sig.get("until")
         if until == "entry_into_force":
-            return in_force.lo if in_force else None
+            return in_force.lo - timedelta(days=1) if in_force else None
         return parse_date(until).hi if until else None

@@ -1,0 +1,167 @@
+"""The temporal rules of the README, one test (or a few) each."""
+import pytest
+from freezegun import freeze_time
+
+from conftest import data
+
+
+def members(asof):
+    return {m.actor: m for m in asof.members}
+
+
+def test_member_from_join_day_until_the_day_before_withdrawal(ledger):
+    ledger.import_file(data("iraq-sample.yaml"))
+    assert "pol" in members(ledger.asof("2008-10-27", "test"))
+    assert "pol" not in members(ledger.asof("2008-10-28", "test"))
+    assert "pol" in members(ledger.asof("2003-03-20", "test"))
+    assert "pol" not in members(ledger.asof("2003-03-19", "test"))
+
+
+def test_asof_reports_troops_since_sources_and_totals(ledger):
+    ledger.import_file(data("iraq-sample.yaml"))
+    result = ledger.asof("2004-01-01", "test")
+    m = members(result)
+    assert m["pol"].troops == 2500 and m["pol"].since == "2003-03-20"
+    assert [s["id"] for s in m["pol"].sources] == ["s1"]
+    assert result.count == 3 and result.troops_total == 150000 + 1300 + 2500
+    later = ledger.asof("2004-12-31", "test")
+    assert set(members(later)) == {"usa", "pol"} and later.troops_total == 152500
+
+
+def test_alias_resolves_coalition_and_actor(ledger):
+    ledger.import_file(data("iraq-sample.yaml"))
+    assert ledger.asof("2004-01-01", "test").coalition == "test-2003"
+    assert ledger.history("Kingdom of Spain")[0].actor == "esp"
+
+
+def test_effective_date_decides_when_a_withdrawal_counts(ledger):
+    ledger.append("join", "test", "2003-05-01", actor="gbr", source="s1")
+    ledger.append("withdraw", "test", "2009-04-30", actor="gbr", effective="2009-07-31", source="s1")
+    assert "gbr" in members(ledger.asof("2009-07-30", "test"))
+    assert "gbr" not in members(ledger.asof("2009-07-31", "test"))
+
+
+def test_imprecise_date_gives_uncertain_answer_not_a_guess(ledger):
+    ledger.append("join", "test", "2003-04-01", actor="esp", troops=1300, source="s1")
+    ledger.append("withdraw", "test", "2004-05", actor="esp", source="s1")
+    mid = members(ledger.asof("2004-05-15", "test"))["esp"]
+    assert mid.uncertain and mid.possibly == {"status": "left", "troops": None}
+    assert "esp" not in members(ledger.asof("2004-05-31", "test"))
+    before = members(ledger.asof("2004-04-30", "test"))["esp"]
+    assert not before.uncertain
+    result = ledger.asof("2004-05-15", "test")
+    assert result.count == 0 and result.uncertain == 1
+
+
+def test_imprecise_join_is_listed_as_uncertain(ledger):
+    ledger.append("join", "test", "2003", actor="aaa", source="s1")
+    m = members(ledger.asof("2003-06-30", "test"))["aaa"]
+    assert m.uncertain and m.status == "member" and m.possibly["status"] == "none"
+    assert not members(ledger.asof("2004-01-01", "test"))["aaa"].uncertain
+
+
+def test_finer_date_refines_a_coarser_one_for_the_same_fact(ledger):
+    ledger.append("join", "test", "2003", actor="aaa", source="s1")
+    ledger.append("join", "test", "2003-03-20", actor="aaa", source="s2")
+    m = members(ledger.asof("2003-06-30", "test"))["aaa"]
+    assert not m.uncertain and m.since == "2003-03-20"
+    assert {s["id"] for s in m.sources} == {"s1", "s2"}
+
+
+def test_correction_replaces_fields_and_cites_its_source(ledger):
+    ledger.import_file(data("iraq-sample.yaml"))
+    ledger.append("correct", "test", "2005-06-01", ref="esp-join", set={"troops": 1400, "date": "2003-07"},
+                  source="s3")
+    m = members(ledger.asof("2003-07-15", "test"))["esp"]
+    assert m.troops == 1400 and m.since == "2003-07"
+    assert {s["id"] for s in m.sources} >= {"s1", "s3"}
+
+
+def test_retraction_removes_the_event_from_every_answer(ledger):
+    ledger.import_file(data("iraq-sample.yaml"))
+    ledger.append("retract", "test", "2005-06-01", ref="esp-join", source="s3")
+    assert "esp" not in members(ledger.asof("2003-12-31", "test"))
+
+
+def test_known_at_answers_what_was_believed_then(ledger):
+    with freeze_time("2005-01-01T12:00:00Z"):
+        ledger.import_file(data("iraq-sample.yaml"))
+    with freeze_time("2006-03-01T12:00:00Z"):
+        ledger.append("retract", "test", "2006-03-01", ref="esp-join", source="s3")
+    assert "esp" in members(ledger.asof("2003-12-31", "test", known_at="2005-12-31"))
+    assert "esp" not in members(ledger.asof("2003-12-31", "test", known_at="2006-03-02"))
+    assert "esp" not in members(ledger.asof("2003-12-31", "test"))
+    assert ledger.asof("2003-12-31", "test", known_at="2004-01-01").members == ()
+
+
+def test_disagreeing_sources_latest_published_wins_and_disagreement_is_shown(ledger):
+    ledger.append("join", "test", "2003-03-20", actor="gbr", source="s1")
+    ledger.append("commit_troops", "test", "2004-06-01", actor="gbr", troops=8700, source="s1")
+    summary = ledger.append("commit_troops", "test", "2004-06-01", actor="gbr", troops=9000, source="s2")
+    assert summary.conflicting == 1
+    m = members(ledger.asof("2004-07-01", "test"))["gbr"]
+    assert m.troops == 9000                    # s2 (2006) is published after s1 (2005)
+    assert m.disputed[0]["value"]["troops"] == 8700 and m.disputed[0]["sources"] == ["s1"]
+    ledger.append("commit_troops", "test", "2004-06-01", actor="gbr", troops=8000, source="s3")
+    assert members(ledger.asof("2004-07-01", "test"))["gbr"].troops == 9000   # s3 is from 2004
+
+
+def test_agreeing_sources_are_pooled(ledger):
+    ledger.append("join", "test", "2003-03-20", actor="gbr", troops=100, source="s1")
+    summary = ledger.append("join", "test", "2003-03-20", actor="gbr", troops=100, source="s2")
+    assert summary.new == 1 and summary.conflicting == 0
+    m = members(ledger.asof("2003-04-01", "test"))["gbr"]
+    assert [s["id"] for s in m.sources] == ["s1", "s2"] and not m.disputed
+
+
+def test_withdrawal_before_its_join_is_accepted_and_reported(ledger):
+    ledger.append("withdraw", "test", "2004-05-21", actor="esp", source="s1")
+    problems = [p for p in ledger.check() if p.level == "problem"]
+    assert any("Spain" in p.message and "without being a member" in p.message for p in problems)
+    ledger.append("join", "test", "2003-08", actor="esp", source="s1")
+    assert not [p for p in ledger.check() if "Spain" in p.message and p.level == "problem"]
+    assert "esp" in members(ledger.asof("2004-01-01", "test"))
+
+
+def test_coalition_end_removes_every_member(ledger):
+    ledger.import_file(data("iraq-sample.yaml"))
+    ledger.append("end", "test", "2011-12-18", source="s2")
+    assert members(ledger.asof("2011-12-17", "test"))
+    assert not members(ledger.asof("2011-12-18", "test"))
+
+
+def test_return_after_leaving(ledger):
+    ledger.append("join", "test", "2003-04-01", actor="aaa", source="s1")
+    ledger.append("withdraw", "test", "2004-01-01", actor="aaa", source="s1")
+    ledger.append("join", "test", "2005-01-01", actor="aaa", troops=50, source="s1")
+    spells = [s for s in ledger.history("aaa") if s.status == "member"]
+    assert [(s.start, s.end) for s in spells] == [("2003-04-01", "2004-01-01"), ("2005-01-01", None)]
+
+
+def test_diff_names_joined_left_and_changed_with_the_causing_event(ledger):
+    ledger.import_file(data("iraq-sample.yaml"))
+    ledger.append("join", "test", "2004-03-01", actor="gbr", source="s3")
+    ledger.append("commit_troops", "test", "2005-01-01", actor="usa", troops=140000, source="s2")
+    d = ledger.diff("2004-01-01", "2005-12-31", "test")
+    assert [c.actor for c in d.joined] == ["gbr"]
+    assert [c.actor for c in d.left] == ["esp"]
+    assert d.left[0].event["type"] == "withdraw" and d.left[0].event["date"] == "2004-05-21"
+    assert [c.actor for c in d.changed] == ["usa"]
+    assert d.changed[0].before["troops"] == 150000 and d.changed[0].after["troops"] == 140000
+    assert d.to_dict()["from"] == "2004-01-01"
+
+
+def test_replay_tells_the_coalition_of_the_leaving(ledger):
+    ledger.import_file(data("iraq-sample.yaml"))
+    rows = ledger.replay("test")
+    assert [r.date for r in rows] == sorted(r.date for r in rows)
+    counts = [(r.date, r.count) for r in rows]
+    assert counts[-1] == ("2008-10-28", 1)
+    assert max(c for _, c in counts) == 3
+    assert ledger.replay("test", start="2004-01-01", end="2004-12-31")[0].date == "2004-04-18"
+
+
+def test_query_dates_must_be_whole_days(ledger):
+    from ledger import DateError
+    with pytest.raises(DateError, match="whole day"):
+        ledger.asof("2004-05", "test")
