@@ -169,7 +169,9 @@ def expand(coalition: Coalition, events: Iterable[Event], published: Mapping[str
             effects.append(_effect(ev, "withdrawn", when, disputed))
             continue
         if ev.type == "ratify":
-            effects.append(_effect(ev, "ratify", ev.date, disputed))
+            retroactive = ev.effective is not None and ev.effective.hi < ev.date.lo
+            # a succession counts from the day it names (often independence), though notified later
+            effects.append(_effect(ev, "ratify", ev.effective if retroactive else ev.date, disputed))
             party = ev.effective or (rules.in_force_for(ev.date, in_force) if in_force else None)
             if party is not None:
                 effects.append(_effect(ev, "party", party, ()))
