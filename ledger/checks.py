@@ -21,6 +21,8 @@ MESSAGES = {
     "treaty-withdrawal-while-not-bound": ("problem", "withdrawal takes effect while not bound by the treaty"),
     "unsign-while-not-signatory": ("problem", "unsigns without being a signatory"),
     "signed-twice": ("note", "signs again: sources date the signature differently"),
+    "withdrawn-twice": ("note", "withdraws again: sources date the withdrawal differently"),
+    "unsigned-twice": ("note", "unsigns again: sources date the notice differently"),
     "ratified-twice": ("note", "deposits consent again: sources date it differently"),
     "join-while-member": ("note", "joins while already a member: sources date the join differently"),
     "troops-before-join": ("note", "troops committed before any join: taken as joining then"),
@@ -38,6 +40,8 @@ def run(ledger: "Ledger", conn) -> list[Problem]:
         names = ledger._names(conn, [e.actor for e in effects if e.actor])
         for eff, kind in anomalies(effects):
             level, text = MESSAGES[kind]
+            if kind == "withdraw-while-out" and eff.event.payload.get("unmatched"):
+                level, text = "note", text + " (flagged: the join is a known gap)"
             who = names.get(eff.actor, eff.actor)
             out.append(Problem(level, cid, eff.seq, f"{who} ({eff.when.text}): {text}"))
         for eff in effects:
@@ -65,7 +69,7 @@ def _span(coal, events) -> list[Problem]:
     start = parse_date(coal.start) if coal.start else None
     end = parse_date(coal.end) if coal.end else None
     for ev in events:
-        if ev.type in ("correct", "retract", "count_claim", "milestone"):
+        if ev.type in ("correct", "retract", "count_claim", "milestone", "start", "end"):
             continue
         if start and ev.when.hi < start.lo and ev.type not in ("sign_treaty",):
             out.append(Problem("problem", coal.id, ev.seq,
@@ -88,12 +92,22 @@ def _treaty(coal, events, effects, names) -> list[Problem]:
                            f"entry into force recorded as {recorded[0].when.text}, the rule and the "
                            f"recorded deposits give {computed.text}"))
     last = rules.last_signature_day(rules.entry_into_force(events))
+    in_time = {ev.actor for ev in events if ev.type == "sign_treaty" and last and ev.date.lo <= last}
+    party_from = {}
+    for eff in effects:
+        if eff.kind == "party":
+            party_from.setdefault(eff.actor, eff.lo)
     for ev in events:
         if ev.type == "sign_treaty" and last and ev.date.lo > last:
-            out.append(Problem("problem", coal.id, ev.seq,
+            # another source dating the signature inside the window makes this a disputed date
+            level = "note" if ev.actor in in_time else "problem"
+            out.append(Problem(level, coal.id, ev.seq,
                                f"{names.get(ev.actor, ev.actor)} signs on {ev.date.text}, after "
                                f"signature closed (last day {last.isoformat()})"))
-        if ev.type == "withdraw_treaty" and ev.effective:
+        bound = ev.actor in party_from and party_from[ev.actor] <= ev.date.lo
+        if ev.type == "withdraw_treaty" and ev.effective and bound:
+            # the treaty's period runs for parties; an instrument withdrawn before it took
+            # effect (Malaysia, Rome Statute, 2019) is not an Art. 127 withdrawal
             earliest = rules.withdrawal_effective(ev.date)
             if ev.effective.hi < earliest.lo:
                 out.append(Problem("problem", coal.id, ev.seq,

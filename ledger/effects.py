@@ -160,13 +160,16 @@ def expand(coalition: Coalition, events: Iterable[Event], published: Mapping[str
     effects: list[Effect] = []
     rules = treaty_rules.Rules.of(coalition) if coalition.kind == "treaty" else None
     in_force = rules.entry_into_force([ev for ev, _ in settled]) if rules else None
+    revoked = [ev for ev, _ in settled if ev.type == "revoke_withdrawal"]
     for ev, disputed in settled:
         kind = KIND_OF.get(ev.type, "note")
         when = ev.when
         if ev.type == "withdraw_treaty":
             effects.append(_effect(ev, "notify", ev.date, disputed))
             when = ev.effective or rules.withdrawal_effective(ev.date)
-            effects.append(_effect(ev, "withdrawn", when, disputed))
+            if not any(r.actor == ev.actor and ev.date.lo <= r.date.lo and r.date.hi < when.lo
+                       for r in revoked):
+                effects.append(_effect(ev, "withdrawn", when, disputed))
             continue
         if ev.type == "ratify":
             retroactive = ev.effective is not None and ev.effective.hi < ev.date.lo

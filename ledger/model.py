@@ -60,7 +60,7 @@ def _mode(name: str, value: Any) -> str:
 
 
 PAYLOAD_FIELDS: dict[str, Callable[[str, Any], Any]] = {
-    "troops": _int, "troops_max": _int, "count": _int, "approx": _bool,
+    "troops": _int, "troops_max": _int, "count": _int, "approx": _bool, "unmatched": _bool,
     "role": _text, "label": _text, "mode": _mode, "ref": _text,
 }
 
@@ -84,7 +84,7 @@ EVENT_TYPES: dict[str, EventType] = {t.name: t for t in (
               "actor's troop level from this date"),
     EventType("announce_withdrawal", True, _ALL, (), (),
               "actor announces it will leave; membership unchanged"),
-    EventType("withdraw", True, _MEMBERSHIP, (), (),
+    EventType("withdraw", True, _MEMBERSHIP, (), ("unmatched",),
               "actor leaves (withdrawal completed, removed from a list) on its effective date"),
     EventType("sign_treaty", True, ("treaty",), (), (), "signature"),
     EventType("ratify", True, ("treaty",), ("mode",), (),
@@ -93,6 +93,8 @@ EVENT_TYPES: dict[str, EventType] = {t.name: t for t in (
               "signatory gives notice it does not intend to become a party"),
     EventType("withdraw_treaty", True, ("treaty",), (), (),
               "withdrawal notified on its date, effective on its effective date (or by the treaty's rule)"),
+    EventType("revoke_withdrawal", True, ("treaty",), (), ("label",),
+              "a notified treaty withdrawal is revoked before it takes effect: it never does"),
     EventType("start", False, _ALL, (), ("label",), "the coalition or operation begins"),
     EventType("end", False, _ALL, (), ("label",), "the coalition ends: every member leaves"),
     EventType("entry_into_force", False, ("treaty",), (), ("label",), "the treaty enters into force"),

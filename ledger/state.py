@@ -73,6 +73,8 @@ def apply(state: ActorState | None, eff: Effect) -> tuple[ActorState | None, str
                        troops_sources=srcs, disputed=tuple(
                            d for d in state.disputed if d.get("field") != "commit_troops") + eff.disputed), None
     if kind in ("leave", "end"):
+        if status == "left" and kind == "leave":
+            return state, "withdrawn-twice"
         if status not in IN:
             return state, (None if kind == "end" else "withdraw-while-out")
         return _caused(state, eff, status="left" if status == "member" else "ended",
@@ -97,10 +99,14 @@ def apply(state: ActorState | None, eff: Effect) -> tuple[ActorState | None, str
             return state, None
         return _caused(state, eff, status="party", since=eff.when.text), None
     if kind == "withdrawn":
+        if status == "withdrawn":
+            return state, "withdrawn-twice"
         if status not in ("ratified", "party"):
             return state, "treaty-withdrawal-while-not-bound"
         return _caused(state, eff, status="withdrawn", since=eff.when.text, status_sources=srcs), None
     if kind == "unsign":
+        if status == "unsigned":
+            return state, "unsigned-twice"
         if status != "signatory":
             return state, "unsign-while-not-signatory"
         return _caused(state, eff, status="unsigned", since=eff.when.text, status_sources=srcs,
