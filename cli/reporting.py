@@ -1,0 +1,67 @@
+"""Commands for exports, citations, table imports, reports and charts. Each is one library call plus
+writing its result; registered on the `cli` group of `main` (imported at the end of main.py)."""
+from __future__ import annotations
+
+import click
+
+from .main import _out, cli
+from .render import dump_json
+
+
+def _write(text: str, output: str | None) -> None:
+    if output in (None, "-"):
+        click.echo(text, nl=not text.endswith("\n"))
+        return
+    with open(output, "w", encoding="utf-8", newline="") as handle:
+        handle.write(text)
+    click.echo(f"wrote {output}", err=True)
+
+
+OUTPUT = click.option("--output", "-o", metavar="FILE", help="Write to FILE instead of standard output.")
+
+
+@cli.command()
+@click.option("--coalition", "-c", help="Only this coalition's events.")
+@click.option("--format", "fmt", type=click.Choice(["jsonl", "csv"]), default="jsonl",
+              show_default=True, help="jsonl re-imports with `ledger import`; csv is for analysis.")
+@OUTPUT
+@click.pass_obj
+def export(obj, coalition, fmt, output):
+    """Export the events with their sources (JSON Lines re-imports as the same events)."""
+    from ledger import exports
+    text = (exports.export_jsonl if fmt == "jsonl" else exports.export_csv)(obj.ledger, coalition)
+    _write(text, output)
+
+
+@cli.command()
+@click.option("--coalition", "-c", required=True, help="Coalition id or alias.")
+@click.option("--every", type=click.Choice(["year", "month"]), default="year", show_default=True)
+@click.option("--from", "start", metavar="DATE", help="First period.")
+@click.option("--to", "end", metavar="DATE", help="Last period.")
+@click.option("--format", "fmt", type=click.Choice(["csv", "json"]), default="csv", show_default=True)
+@OUTPUT
+@click.pass_obj
+def panel(obj, coalition, every, start, end, fmt, output):
+    """One row per actor and period: period end date, status, troops and the sources behind it."""
+    from ledger import exports
+    rows = exports.panel(obj.ledger, coalition, every, start, end)
+    if fmt == "json":
+        text = dump_json({"coalition": coalition, "every": every, "rows": [r.to_dict() for r in rows]})
+    else:
+        text = exports.panel_csv(rows)
+    _write(text, output)
+
+
+@cli.command()
+@click.option("--coalition", "-c", help="Cite the sources behind this coalition (default: all cited).")
+@click.option("--format", "fmt", type=click.Choice(["text", "bibtex", "json"]), default="text",
+              show_default=True)
+@OUTPUT
+@click.pass_obj
+def cite(obj, coalition, fmt, output):
+    """How to cite this state of the ledger (version, events, head digest, date) and its sources."""
+    from ledger import exports
+    c = exports.cite(obj.ledger, coalition)
+    text = {"text": exports.cite_text, "bibtex": exports.cite_bibtex,
+            "json": lambda c: dump_json(c.to_dict())}[fmt](c)
+    _write(text, output)
