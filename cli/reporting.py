@@ -65,3 +65,34 @@ def cite(obj, coalition, fmt, output):
     text = {"text": exports.cite_text, "bibtex": exports.cite_bibtex,
             "json": lambda c: dump_json(c.to_dict())}[fmt](c)
     _write(text, output)
+
+
+@cli.command("import-table")
+@click.argument("file", type=click.Path(dir_okay=False))
+@click.option("--format", "fmt", type=click.Choice(["membership", "untc", "wikidata"]),
+              default="membership", show_default=True,
+              help="membership: one row per actor with join/exit dates; untc: a UN Treaty Collection "
+                   "status table; wikidata: SPARQL JSON results.")
+@click.option("--coalition", "-c", required=True, help="Coalition the events belong to.")
+@click.option("--source", "-s", required=True, help="Id of an existing source the table comes from.")
+@click.option("--actor-column", help="membership: column with the actor (ISO alpha-3 code or name).")
+@click.option("--join-column", help="membership: column with the join date.")
+@click.option("--exit-column", help="membership: column with the exit date (first day outside).")
+@click.option("--dry-run", is_flag=True, help="Show what would be appended; append nothing.")
+@click.option("--format-output", "out_fmt", type=click.Choice(["text", "json"]), default="text",
+              show_default=True)
+@click.pass_obj
+def import_table(obj, file, fmt, coalition, source, actor_column, join_column, exit_column, dry_run,
+                 out_fmt):
+    """Append the events of someone else's table (atomically: all rows or none)."""
+    from ledger.importers import import_table as run
+    r = run(obj.ledger, file, fmt, coalition=coalition, source=source, actor_column=actor_column,
+            join_column=join_column, exit_column=exit_column, dry_run=dry_run)
+    if out_fmt == "json":
+        return _out(dump_json(r.to_dict()))
+    verb = "would append" if r.dry_run else "appended"
+    _out(f"{r.file}: {verb} {r.new + r.conflicting} event(s): {r.new} new, {r.conflicting} "
+         f"conflicting with another source; {r.duplicate} duplicate(s) skipped; "
+         f"{r.declared} declaration(s)")
+    for line, message in r.conflicts[:20]:
+        _out(f"  line {line}: conflicting: {message}")
