@@ -96,3 +96,39 @@ def import_table(obj, file, fmt, coalition, source, actor_column, join_column, e
          f"{r.declared} declaration(s)")
     for line, message in r.conflicts[:20]:
         _out(f"  line {line}: conflicting: {message}")
+
+
+@cli.command()
+@click.option("--coalition", "-c", required=True, help="Coalition id or alias.")
+@click.option("--from", "start", metavar="DATE", help="First month of the chart.")
+@click.option("--to", "end", metavar="DATE", help="Last month of the chart.")
+@click.option("--at", "at", multiple=True, metavar="DATE",
+              help="A date for a member table (repeatable); changes are shown between consecutive "
+                   "dates. Default: --from and --to, else the chart's first and last month.")
+@click.option("--output", "-o", required=True, metavar="FILE",
+              help="report.html (self-contained) or report.md (the chart goes beside it as .svg).")
+@click.pass_obj
+def report(obj, coalition, start, end, at, output):
+    """Write a coalition's report: timeline chart, member tables, changes and cited sources."""
+    import os
+    from ledger import report as reports
+    r = reports.build(obj.ledger, coalition, start, end, at)
+    if output.lower().endswith((".md", ".markdown")):
+        svg_path = os.path.splitext(output)[0] + ".svg"
+        _write(r.svg, svg_path)
+        _write(reports.to_markdown(r, os.path.basename(svg_path)), output)
+    else:
+        _write(reports.to_html(r), output)
+
+
+@cli.command()
+@click.option("--coalition", "-c", "coalitions", required=True, multiple=True,
+              help="Coalition id or alias (repeatable: one panel each).")
+@click.option("--from", "start", metavar="DATE", help="First month.")
+@click.option("--to", "end", metavar="DATE", help="Last month.")
+@OUTPUT
+@click.pass_obj
+def chart(obj, coalitions, start, end, output):
+    """Write the SVG timeline chart of one or more coalitions (members/troops; treaty counts)."""
+    from ledger import report as reports
+    _write(reports.chart(obj.ledger, coalitions, start, end), output)
