@@ -14,7 +14,11 @@ from ledger.files import Record
 from ledger.importers import import_table
 
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-EUMS = os.path.join(REPO, "..", "shared", "datasets", "eu-member-states", "member_states_raw.csv")
+_EUMS_IN_SHARED = os.path.join("datasets", "eu-member-states", "member_states_raw.csv")
+# shared/ sits beside the repository's clone (in CI and in a worktree under /work)
+EUMS = next((p for p in (os.path.join(REPO, "..", "shared", _EUMS_IN_SHARED),
+                         os.path.join("/work/shared", _EUMS_IN_SHARED)) if os.path.exists(p)),
+            os.path.join(REPO, "..", "shared", _EUMS_IN_SHARED))
 EU_COLUMNS = dict(actor_column="iso_alpha_3_code", join_column="accession_date",
                   exit_column="exit_date")
 
