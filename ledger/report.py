@@ -209,9 +209,14 @@ def build(ledger: "Ledger", coalition: str, start: str | None = None, end: str |
 
 
 def _members_rows(t: AsOf) -> list[tuple]:
+    treaty = t.kind == "treaty"
     return [(m.actor, m.name, m.status + (" (uncertain)" if m.uncertain else ""),
-             "" if m.troops is None else f"{m.troops:,}", m.since, [s["id"] for s in m.sources])
-            for m in t.members]
+             *(() if treaty else ("" if m.troops is None else f"{m.troops:,}",)), m.since,
+             [s["id"] for s in m.sources]) for m in t.members]
+
+
+def _member_headers(t: AsOf) -> tuple:
+    return tuple(h for h in MEMBER_HEADERS if not (t.kind == "treaty" and h == "troops"))
 
 
 def _diff_rows(d: Diff) -> list[tuple]:
@@ -268,7 +273,7 @@ def to_html(r: Report) -> str:
     for t in r.tables:
         out.append(f'<h2 id="at-{e(t.date)}">Members on {e(t.date)}</h2>')
         out.append(f"<p>{e(_totals(t))}</p>")
-        out.append(_html_table(MEMBER_HEADERS, _members_rows(t), "members"))
+        out.append(_html_table(_member_headers(t), _members_rows(t), "members"))
     for d in r.diffs:
         out.append(f'<h2 id="diff-{e(d.start)}-{e(d.end)}">Changes from {e(d.start)} to {e(d.end)}</h2>')
         out.append(f"<p>{len(d.joined)} joined, {len(d.left)} left, {len(d.changed)} changed.</p>")
@@ -326,7 +331,7 @@ def to_markdown(r: Report, chart_file: str | None = None) -> str:
             "At the end of each month; shaded months have actors whose status is uncertain.", ""]
     for t in r.tables:
         out += [f"## Members on {t.date}", "", _totals(t), "",
-                _md_table(MEMBER_HEADERS, _members_rows(t)), ""]
+                _md_table(_member_headers(t), _members_rows(t)), ""]
     for d in r.diffs:
         out += [f"## Changes from {d.start} to {d.end}", "",
                 f"{len(d.joined)} joined, {len(d.left)} left, {len(d.changed)} changed.", "",

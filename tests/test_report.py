@@ -161,3 +161,18 @@ def test_report_renders_in_headless_chromium(sqlite_ledger, tmp_path):
     page.feed(dom)
     assert page.svg == 1 and len(page.tables) == 3
     assert "https://example.org/1" in page.links
+
+
+def test_treaty_report_tables_have_no_troops_column(sqlite_ledger, tmp_path):
+    sqlite_ledger.append("sign_treaty", "pact", "2000-02-01", actor="aaa", source="s1")
+    sqlite_ledger.append("ratify", "pact", "2000-03-01", actor="aaa", mode="ratification", source="s2")
+    out = tmp_path / "pact.html"
+    run(sqlite_ledger, "report", "-c", "pact", "--at", "2000-02-15", "--at", "2000-03-15",
+        "-o", str(out))
+    page = Page()
+    page.feed(out.read_text())
+    assert page.tables[0][0] == ["actor", "name", "status", "since", "sources"]
+    assert page.tables[0][1][:3] == ["aaa", "Avalon", "signatory"]
+    assert page.tables[1][1][:3] == ["aaa", "Avalon", "ratified"]
+    assert page.tables[2][1][:5] == ["changed", "aaa", "Avalon", "signatory", "ratified"]
+    assert "signed 1, ratified 1, parties 0" in out.read_text()
