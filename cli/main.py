@@ -422,6 +422,9 @@ def upgrade(obj):
     _out("database is at the current schema")
 
 
+from . import reporting  # noqa: E402,F401  (registers report/export commands)
+
+
 def main() -> None:
     from ledger.errors import LedgerError
     try:

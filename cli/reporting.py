@@ -1,0 +1,134 @@
+"""Commands for exports, citations, table imports, reports and charts. Each is one library call plus
+writing its result; registered on the `cli` group of `main` (imported at the end of main.py)."""
+from __future__ import annotations
+
+import click
+
+from .main import _out, cli
+from .render import dump_json
+
+
+def _write(text: str, output: str | None) -> None:
+    if output in (None, "-"):
+        click.echo(text, nl=not text.endswith("\n"))
+        return
+    with open(output, "w", encoding="utf-8", newline="") as handle:
+        handle.write(text)
+    click.echo(f"wrote {output}", err=True)
+
+
+OUTPUT = click.option("--output", "-o", metavar="FILE", help="Write to FILE instead of standard output.")
+
+
+@cli.command()
+@click.option("--coalition", "-c", help="Only this coalition's events.")
+@click.option("--format", "fmt", type=click.Choice(["jsonl", "csv"]), default="jsonl",
+              show_default=True, help="jsonl re-imports with `ledger import`; csv is for analysis.")
+@OUTPUT
+@click.pass_obj
+def export(obj, coalition, fmt, output):
+    """Export the events with their sources (JSON Lines re-imports as the same events)."""
+    from ledger import exports
+    text = (exports.export_jsonl if fmt == "jsonl" else exports.export_csv)(obj.ledger, coalition)
+    _write(text, output)
+
+
+@cli.command()
+@click.option("--coalition", "-c", required=True, help="Coalition id or alias.")
+@click.option("--every", type=click.Choice(["year", "month"]), default="year", show_default=True)
+@click.option("--from", "start", metavar="DATE", help="First period.")
+@click.option("--to", "end", metavar="DATE", help="Last period.")
+@click.option("--format", "fmt", type=click.Choice(["csv", "json"]), default="csv", show_default=True)
+@OUTPUT
+@click.pass_obj
+def panel(obj, coalition, every, start, end, fmt, output):
+    """One row per actor and period: period end date, status, troops and the sources behind it."""
+    from ledger import exports
+    rows = exports.panel(obj.ledger, coalition, every, start, end)
+    if fmt == "json":
+        text = dump_json({"coalition": coalition, "every": every, "rows": [r.to_dict() for r in rows]})
+    else:
+        text = exports.panel_csv(rows)
+    _write(text, output)
+
+
+@cli.command()
+@click.option("--coalition", "-c", help="Cite the sources behind this coalition (default: all cited).")
+@click.option("--format", "fmt", type=click.Choice(["text", "bibtex", "json"]), default="text",
+              show_default=True)
+@OUTPUT
+@click.pass_obj
+def cite(obj, coalition, fmt, output):
+    """How to cite this state of the ledger (version, events, head digest, date) and its sources."""
+    from ledger import exports
+    c = exports.cite(obj.ledger, coalition)
+    text = {"text": exports.cite_text, "bibtex": exports.cite_bibtex,
+            "json": lambda c: dump_json(c.to_dict())}[fmt](c)
+    _write(text, output)
+
+
+@cli.command("import-table")
+@click.argument("file", type=click.Path(dir_okay=False))
+@click.option("--format", "fmt", type=click.Choice(["membership", "untc", "wikidata"]),
+              default="membership", show_default=True,
+              help="membership: one row per actor with join/exit dates; untc: a UN Treaty Collection "
+                   "status table; wikidata: SPARQL JSON results.")
+@click.option("--coalition", "-c", required=True, help="Coalition the events belong to.")
+@click.option("--source", "-s", required=True, help="Id of an existing source the table comes from.")
+@click.option("--actor-column", help="membership: column with the actor (ISO alpha-3 code or name).")
+@click.option("--join-column", help="membership: column with the join date.")
+@click.option("--exit-column", help="membership: column with the exit date (first day outside).")
+@click.option("--dry-run", is_flag=True, help="Show what would be appended; append nothing.")
+@click.option("--format-output", "out_fmt", type=click.Choice(["text", "json"]), default="text",
+              show_default=True)
+@click.pass_obj
+def import_table(obj, file, fmt, coalition, source, actor_column, join_column, exit_column, dry_run,
+                 out_fmt):
+    """Append the events of someone else's table (atomically: all rows or none)."""
+    from ledger.importers import import_table as run
+    r = run(obj.ledger, file, fmt, coalition=coalition, source=source, actor_column=actor_column,
+            join_column=join_column, exit_column=exit_column, dry_run=dry_run)
+    if out_fmt == "json":
+        return _out(dump_json(r.to_dict()))
+    verb = "would append" if r.dry_run else "appended"
+    _out(f"{r.file}: {verb} {r.new + r.conflicting} event(s): {r.new} new, {r.conflicting} "
+         f"conflicting with another source; {r.duplicate} duplicate(s) skipped; "
+         f"{r.declared} declaration(s)")
+    for line, message in r.conflicts[:20]:
+        _out(f"  line {line}: conflicting: {message}")
+
+
+@cli.command()
+@click.option("--coalition", "-c", required=True, help="Coalition id or alias.")
+@click.option("--from", "start", metavar="DATE", help="First month of the chart.")
+@click.option("--to", "end", metavar="DATE", help="Last month of the chart.")
+@click.option("--at", "at", multiple=True, metavar="DATE",
+              help="A date for a member table (repeatable); changes are shown between consecutive "
+                   "dates. Default: --from and --to, else the chart's first and last month.")
+@click.option("--output", "-o", required=True, metavar="FILE",
+              help="report.html (self-contained) or report.md (the chart goes beside it as .svg).")
+@click.pass_obj
+def report(obj, coalition, start, end, at, output):
+    """Write a coalition's report: timeline chart, member tables, changes and cited sources."""
+    import os
+    from ledger import report as reports
+    r = reports.build(obj.ledger, coalition, start, end, at)
+    if output.lower().endswith((".md", ".markdown")):
+        svg_path = os.path.splitext(output)[0] + ".svg"
+        _write(r.svg, svg_path)
+        _write(reports.to_markdown(r, os.path.basename(svg_path)), output)
+    else:
+        _write(reports.to_html(r), output)
+
+
+@cli.command()
+@click.option("--coalition", "-c", "coalitions", required=True, multiple=True,
+              help="Coalition id or alias (repeatable: one panel each).")
+@click.option("--from", "start", metavar="DATE", help="First month.")
+@click.option("--to", "end", metavar="DATE", help="Last month.")
+@OUTPUT
+@click.pass_obj
+def chart(obj, coalitions, start, end, output):
+    """Write the SVG timeline chart of one or more coalitions (members/troops; treaty counts)."""
+    from ledger import report as reports
+    _write(reports.chart(obj.ledger, coalitions, start, end), output)
