@@ -25,7 +25,18 @@ class Context:
         return self._ledger
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class LedgerGroup(click.Group):
+    """Turns every library error into `Error: ...` and exit 1, in this one place."""
+
+    def invoke(self, ctx):
+        from ledger.errors import LedgerError
+        try:
+            return super().invoke(ctx)
+        except LedgerError as exc:
+            raise click.ClickException(str(exc)) from None
+
+
+@click.group(cls=LedgerGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.option("--database", envvar="LEDGER_DATABASE_URL", metavar="URL",
               help="Database URL (default: an SQLite file in your data directory; "
                    "env LEDGER_DATABASE_URL).")
@@ -407,6 +418,14 @@ def rebuild(obj):
     _out(f"rebuilt: {n} spells")
 
 
+@cli.command()
+@click.pass_obj
+def coverage(obj):
+    """The coverage table (coalition, actors, events, sources, date range) as Markdown."""
+    from ledger.coverage import coverage as rows, markdown
+    _out(markdown(rows(obj.ledger)))
+
+
 @cli.group()
 def db():
     """Database schema commands."""
@@ -426,18 +445,4 @@ from . import reporting  # noqa: E402,F401  (registers report/export commands)
 
 
 def main() -> None:
-    from ledger.errors import LedgerError
-    try:
-        cli(standalone_mode=False)
-    except click.exceptions.Abort:
-        click.echo("Aborted.", err=True)
-        sys.exit(1)
-    except click.ClickException as exc:
-        exc.show()
-        sys.exit(exc.exit_code)
-    except LedgerError as exc:
-        click.echo(f"Error: {exc}", err=True)
-        sys.exit(1)
-    except KeyboardInterrupt:
-        click.echo("Interrupted: nothing of the current file was appended.", err=True)
-        sys.exit(130)
+    cli(prog_name="ledger")

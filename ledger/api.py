@@ -246,8 +246,7 @@ class Ledger:
             view_a = {"status": a["status"], "troops": a["troops"]} if a else None
             if view_b == view_a or (not was and not now_in):
                 continue
-            change = Change(actor, names.get(actor, actor), view_b if was else None,
-                            view_a if now_in or (a and not was) else view_a,
+            change = Change(actor, names.get(actor, actor), view_b if was else None, view_a,
                             a["cause"] if a else None,
                             tuple(cites.get(s, {"id": s}) for s in (a["sources"] if a else [])))
             (joined if now_in and not was else left if was and not now_in else changed).append(change)

@@ -91,7 +91,14 @@ def _treaty(coal, events, effects, names) -> list[Problem]:
         out.append(Problem("note", coal.id, recorded[0].seq,
                            f"entry into force recorded as {recorded[0].when.text}, the rule and the "
                            f"recorded deposits give {computed.text}"))
-    last = rules.last_signature_day(rules.entry_into_force(events))
+    in_force = rules.entry_into_force(events)
+    for ev in events:
+        if ev.type == "ratify" and ev.effective and in_force and ev.effective.lo < in_force.lo:
+            out.append(Problem("note", coal.id, ev.seq,
+                               f"{names.get(ev.actor, ev.actor)}: a source says in force for it on "
+                               f"{ev.effective.text}, before the treaty itself ({in_force.text}); "
+                               f"taken as {in_force.text}"))
+    last = rules.last_signature_day(in_force)
     in_time = {ev.actor for ev in events if ev.type == "sign_treaty" and last and ev.date.lo <= last}
     party_from = {}
     for eff in effects:

@@ -16,7 +16,7 @@ from dataclasses import dataclass, replace
 from datetime import date
 from typing import Iterable, Mapping
 
-from .dates import FuzzyDate, parse_date
+from .dates import FuzzyDate, parse_date, span
 from .model import Coalition, Event, freeze
 from . import treaty as treaty_rules
 
@@ -176,6 +176,9 @@ def expand(coalition: Coalition, events: Iterable[Event], published: Mapping[str
             # a succession counts from the day it names (often independence), though notified later
             effects.append(_effect(ev, "ratify", ev.effective if retroactive else ev.date, disputed))
             party = ev.effective or (rules.in_force_for(ev.date, in_force) if in_force else None)
+            if party is not None and in_force is not None and party.lo < in_force.lo:
+                # no state is a party before the treaty itself is in force (`check` notes the claim)
+                party = span(max(party.lo, in_force.lo), max(party.hi, in_force.hi))
             if party is not None:
                 effects.append(_effect(ev, "party", party, ()))
             continue

@@ -402,7 +402,7 @@ def _flush(conn: Connection, pending: list[tuple[Record, dict]], summary: Summar
     facts = {}
     for chunk in _chunks([r["fact"] for _, r in pending if r["identity"] not in dupes], 500):
         for row in conn.execute(sa.select(t.c.fact, t.c.payload, t.c.seq).where(t.c.fact.in_(chunk))):
-            facts.setdefault(row.fact, []).append((row.payload, row.seq))
+            facts.setdefault(row.fact, []).append((row.payload, f"event #{row.seq}"))
     taken = store.existing_eids(conn, [r["eid"] for _, r in pending if r["identity"] not in dupes])
     rows = []
     for rec, row in pending:
@@ -413,14 +413,14 @@ def _flush(conn: Connection, pending: list[tuple[Record, dict]], summary: Summar
         if row["eid"] in taken:
             raise ConflictError(f"{rec.file}:{rec.lines.get('id', rec.line)}: field 'id': "
                                 f"'{row['eid']}' already names another event")
-        others = [seq for payload, seq in facts.get(row["fact"], []) if payload != row["payload"]]
+        others = [where for payload, where in facts.get(row["fact"], []) if payload != row["payload"]]
         if others:
             summary.conflicting += 1
             summary.conflicts.append((rec.line, f"another source gives other values for this fact "
-                                                f"(event #{others[0]})"))
+                                                f"({others[0]})"))
         else:
             summary.new += 1
-        facts.setdefault(row["fact"], []).append((row["payload"], None))
+        facts.setdefault(row["fact"], []).append((row["payload"], f"line {rec.line}"))
         summary.coalitions.add(row["coalition_id"])
         rows.append(row)
     store.insert_events(conn, rows)

@@ -1,0 +1,115 @@
+"""The bundled data: every file loads, its invariants hold, it reproduces published milestones,
+and the README's coverage table is what the data says."""
+import os
+import re
+
+import pytest
+import yaml
+
+from ledger import Ledger, bundled
+from ledger.coverage import coverage, markdown
+from conftest import HERE
+
+
+@pytest.fixture(scope="module")
+def world(tmp_path_factory):
+    url = f"sqlite:///{tmp_path_factory.mktemp('bundled') / 'ledger.sqlite'}"
+    ledger = Ledger.open(url)
+    yield ledger
+    ledger.close()
+
+
+def members(ledger, day, coalition):
+    return {m.actor: m for m in ledger.asof(day, coalition).members}
+
+
+def test_every_bundled_file_is_loaded_and_nothing_is_left_out(world):
+    names = [p.name for p in bundled.paths()]
+    assert names[0] == "actors.yaml" and "iraq-2003.yaml" in names and len(names) >= 12
+    with_events = [p for p in bundled.paths() if yaml.safe_load(p.read_text(encoding="utf-8")).get("events")]
+    assert len(world.coalitions()) >= len(with_events)
+
+
+def test_check_reports_no_problem(world):
+    problems = [p for p in world.check() if p.level == "problem"]
+    assert problems == []
+
+
+def test_every_event_cites_a_described_source_with_a_locator_or_quote(world):
+    sources = {s.id: s for s in world.sources()}
+    for ev in world.log():
+        assert ev.sources, ev
+        for cite in ev.sources:
+            assert cite.locator or cite.quote, (ev.seq, cite)
+            if cite.quote:
+                assert len(cite.quote.split()) < 25, (ev.seq, cite.quote)
+    for s in sources.values():
+        assert s.title and (s.url or s.publisher), s
+        assert s.publisher or s.author or s.url, s
+
+
+def test_the_hash_chain_verifies(world):
+    result = world.verify()
+    assert result.ok and result.events == len(world.log())
+
+
+def test_iraq_coalition_of_the_leaving(world):
+    at_2003 = members(world, "2003-12-31", "iraq")
+    assert {"usa", "gbr", "pol", "esp", "ita", "nld", "ukr", "hnd", "dom", "nic"} <= set(at_2003)
+    at_2004 = members(world, "2004-12-31", "iraq")
+    assert {"esp", "hnd", "dom", "nic", "phl"}.isdisjoint(at_2004)
+    assert {"usa", "gbr", "pol", "ita", "kor"} <= set(at_2004)
+    at_2008 = members(world, "2008-12-31", "iraq")
+    assert "pol" not in at_2008 and "geo" not in at_2008 and "usa" in at_2008
+    left = {c.actor for c in world.diff("2004-01-01", "2005-12-31", "iraq").left}
+    assert {"esp", "hnd", "dom", "nic", "nld"} <= left
+    assert not members(world, "2012-01-01", "iraq")
+
+
+def test_spain_announced_in_april_and_left_in_may_2004(world):
+    events = world.log("iraq", "esp")
+    announce = [e.date.text for e in events if e.type == "announce_withdrawal"]
+    leave = [e.date.text for e in events if e.type == "withdraw"]
+    assert "2004-04-18" in announce and any(d.startswith("2004-05") for d in leave)
+    assert "esp" in members(world, "2004-05-01", "iraq")
+
+
+def test_ottawa_milestones(world):
+    assert members(world, "1999-02-28", "ottawa") and all(
+        m.status != "party" for m in world.asof("1999-02-28", "ottawa").members)
+    on_entry = world.asof("1999-03-01", "ottawa")
+    assert on_entry.counts["parties"] >= 40
+    # the 40th deposit (Burkina Faso, 16 September 1998) starts the six-month wait
+    bfa = [e for e in world.log("ottawa", "bfa") if e.type == "ratify"]
+    assert any(e.date.text == "1998-09-16" for e in bfa)
+    # signature at the Ottawa conference, 3-4 December 1997
+    assert world.asof("1997-12-04", "ottawa").counts["signed"] >= 120
+    # the 2025 withdrawals take effect on their dates
+    assert members(world, "2025-12-26", "ottawa")["ltu"].status == "party"
+    assert "ltu" not in members(world, "2025-12-27", "ottawa")
+    assert "fin" not in members(world, "2026-01-10", "ottawa")
+
+
+def test_rome_milestones(world):
+    assert world.asof("2002-06-30", "rome").counts["parties"] == 0
+    on_entry = world.asof("2002-07-01", "rome")
+    assert on_entry.counts["parties"] >= 60
+    # signature closed on 31 December 2000 with 139 signatories
+    assert world.asof("2000-12-31", "rome").counts["signed"] == 139
+    assert members(world, "2017-10-26", "rome")["bdi"].status == "party"
+    assert "bdi" not in members(world, "2017-10-27", "rome")
+    assert "phl" not in members(world, "2019-03-17", "rome")
+    assert "zaf" in members(world, "2018-01-01", "rome")          # withdrawal revoked in 2017
+    assert "usa" not in members(world, "2002-05-06", "rome")      # unsigned
+
+
+def test_gulf_coalition_counts_disagree_and_are_all_shown(world):
+    claims = world.asof("1991-03-01", "gulf-1991").claims
+    assert len({c["count"] for c in claims}) >= 3
+
+
+def test_readme_coverage_table_is_generated_from_the_data(world):
+    with open(os.path.join(os.path.dirname(HERE), "README.md"), encoding="utf-8") as handle:
+        readme = handle.read()
+    table = re.search(r"<!-- coverage:start -->\n(.*?)\n<!-- coverage:end -->", readme, re.S).group(1)
+    assert table == markdown(coverage(world))
