@@ -13,7 +13,7 @@ from ledger import Ledger, schema, store
 def config(url):
     cfg = Config()
     cfg.set_main_option("script_location", str(files("ledger.migrations")))
-    cfg.set_main_option("sqlalchemy.url", url)
+    cfg.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
     return cfg
 
 
