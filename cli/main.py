@@ -63,7 +63,15 @@ def _out(text: str) -> None:
 @click.pass_obj
 def asof(obj, date, coalition, known_at, fmt):
     """Who was in COALITION on DATE (YYYY-MM-DD), with troops, since when, and sources."""
-    result = obj.ledger.asof(date, coalition, known_at=known_at)
+    result = None
+    if known_at is None:
+        from ledger import fastread
+        from ledger.dates import parse_day
+        from ledger.location import default_url
+        result = fastread.asof(obj.database or default_url(), coalition, parse_day(date),
+                               bundled=obj.bundled)
+    if result is None:
+        result = obj.ledger.asof(date, coalition, known_at=known_at)
     if fmt == "json":
         return _out(dump_json(result.to_dict()))
     rows = [(m.actor, m.name, m.status + (" ?" if m.uncertain else ""), m.troops, m.since,

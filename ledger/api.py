@@ -21,6 +21,7 @@ from .model import Actor, Coalition, Event, Source
 from .results import (AsOf, Change, Diff, GrowthPoint, Member, Problem, ReplayRow, Spell,
                       Verification)
 from .state import IN, anomalies, records_at
+from .summary import claim, summarise
 
 
 def now() -> str:
@@ -197,34 +198,17 @@ class Ledger:
         listed = [r for r in recs.values() if r["status"] in IN]
         names = self._names(conn, [r["actor"] for r in listed])
         cites = self._cite(conn, [s for r in listed for s in r["sources"]])
-        members = tuple(sorted((_member(r, names, cites) for r in listed),
-                               key=lambda m: (m.name.casefold(), m.actor)))
-        certain = [r for r in recs.values() if not r["uncertain"]]
-        counts = None
-        if coal.kind == "treaty":
-            status = Counter(r["status"] for r in certain)
-            counts = {"signed": sum(1 for r in certain if r["signed"] and r["status"] != "unsigned"),
-                      "ratified": status["ratified"] + status["party"],
-                      "parties": status["party"], "withdrawn": status["withdrawn"]}
-            count = counts["parties"]
-        else:
-            count = sum(1 for r in certain if r["status"] in IN)
-        troops = sum(r["troops"] or 0 for r in certain if r["status"] in IN)
-        uncertain = sum(1 for m in members if m.uncertain)
-        return AsOf(coal.id, coal.name, coal.kind, day.isoformat(), known, count, troops, members,
-                    uncertain, counts, tuple(self._claims(conn, coal.id, day, known)))
+        return summarise(coal.id, coal.name, coal.kind, day, known, recs, names, cites,
+                         self._claims(conn, coal.id, day, known))
 
     def _claims(self, conn, cid: str, day: date, known) -> list[dict]:
         t = schema.events
-        query = sa.select(t).where(t.c.coalition_id == cid, t.c.type == "count_claim",
-                                   t.c.date_lo <= day.isoformat()).order_by(t.c.seq)
+        query = sa.select(t.c.date, t.c.payload, t.c.sources).where(
+            t.c.coalition_id == cid, t.c.type == "count_claim",
+            t.c.date_lo <= day.isoformat()).order_by(t.c.seq)
         if known:
             query = query.where(t.c.recorded_at <= known)
-        out = []
-        for ev in map(store.to_event, conn.execute(query)):
-            out.append({"count": ev.payload["count"], "date": ev.date.text,
-                        "label": ev.payload.get("label"), "sources": list(ev.source_ids)})
-        return out
+        return [claim(*row) for row in conn.execute(query)]
 
     def diff(self, start: str | date, end: str | date, coalition: str,
              known_at: str | None = None) -> Diff:
@@ -391,12 +375,6 @@ class Ledger:
         from . import checks
         with store.reading(self.engine) as conn:
             return checks.run(self, conn)
-
-
-def _member(r: dict, names: dict, cites: dict) -> Member:
-    return Member(r["actor"], names.get(r["actor"], r["actor"]), r["status"], r["troops"], r["since"],
-                  r["uncertain"], tuple(cites.get(s, {"id": s}) for s in r["sources"]),
-                  r["approx"], r["possibly"], tuple(r["disputed"]), r["mode"], r["cause"])
 
 
 def _detail(eff) -> str:

@@ -5,8 +5,6 @@ import hashlib
 from importlib.resources import as_file, files
 from typing import TYPE_CHECKING
 
-from . import store
-
 if TYPE_CHECKING:
     from .api import Ledger
 
@@ -31,6 +29,7 @@ def fingerprint() -> str:
 def sync(ledger: "Ledger") -> list:
     """Import the bundled files unless this exact bundle is already in: appends are idempotent,
     so a newer bundle adds only what is new."""
+    from . import store
     mark = fingerprint()
     with store.reading(ledger.engine) as conn:
         if store.get_meta(conn, "bundle") == mark:

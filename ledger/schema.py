@@ -4,8 +4,7 @@ from __future__ import annotations
 from sqlalchemy import (Column, Index, Integer, MetaData, String, Table, Text,
                         UniqueConstraint)
 
-#: The alembic revision this code expects; opening a ledger at another revision migrates it.
-SCHEMA_REVISION = "0001"
+from .schema_revision import SCHEMA_REVISION  # noqa: F401  (re-exported)
 
 metadata = MetaData(naming_convention={
     "ix": "ix_%(table_name)s_%(column_0_N_name)s",

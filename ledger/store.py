@@ -196,9 +196,4 @@ def to_event(row: Any) -> Event:
         note=row.note, key=row.eid, seq=row.seq, recorded_at=row.recorded_at)
 
 
-def default_url() -> str:
-    from platformdirs import user_data_dir
-    base = os.environ.get("XDG_DATA_HOME")
-    folder = os.path.join(base, "coalition-ledger") if base else user_data_dir("coalition-ledger")
-    os.makedirs(folder, exist_ok=True)
-    return "sqlite:///" + os.path.join(folder, "ledger.sqlite")
+from .location import default_url  # noqa: E402,F401  (re-exported)

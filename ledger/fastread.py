@@ -1,0 +1,90 @@
+"""`asof` on an SQLite ledger with the standard library only.
+
+A command-line `ledger asof` spends most of its time importing SQLAlchemy. When the database is an
+SQLite file at the current schema, the bundled data is in and the projection is current, this module
+answers from the spells table directly and the process never imports SQLAlchemy or alembic.
+Anything else — another database, an unknown name (which wants "did you mean"), a stale schema or
+projection — returns None and the caller takes the full path, which gives the same answer
+(`tests/test_fastread.py`).
+"""
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+from datetime import date
+
+from .results import AsOf
+from .schema_revision import SCHEMA_REVISION
+from .summary import claim, summarise
+
+
+def sqlite_path(url: str) -> str | None:
+    prefix = "sqlite:///"
+    if not url.startswith(prefix) or "?" in url:
+        return None
+    path = url[len(prefix):]
+    return path if path and path != ":memory:" and os.path.exists(path) else None
+
+
+def asof(url: str, coalition: str, day: date, *, bundled: bool = True) -> AsOf | None:
+    path = sqlite_path(url)
+    if path is None:
+        return None
+    try:
+        con = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    except sqlite3.Error:
+        return None
+    try:
+        return _asof(con, coalition, day, bundled)
+    except sqlite3.Error:
+        return None
+    finally:
+        con.close()
+
+
+def _one(con, sql: str, *args):
+    row = con.execute(sql, args).fetchone()
+    return row[0] if row else None
+
+
+def _asof(con, coalition: str, day: date, bundled: bool) -> AsOf | None:
+    if _one(con, "SELECT version_num FROM alembic_version") != SCHEMA_REVISION:
+        return None
+    meta = dict(con.execute("SELECT key, value FROM ledger_meta").fetchall())
+    if meta.get("projection_seq") != str(_one(con, "SELECT coalesce(max(seq), 0) FROM events")):
+        return None
+    if bundled:
+        from .bundled import fingerprint
+        if meta.get("bundle") != fingerprint():
+            return None
+    cid = _one(con, "SELECT id FROM coalitions WHERE id = ?", coalition) or _one(
+        con, "SELECT target FROM aliases WHERE namespace = 'coalition' AND alias = ?",
+        " ".join(coalition.casefold().split()))
+    if cid is None:
+        return None
+    name, kind = con.execute("SELECT name, kind FROM coalitions WHERE id = ?", (cid,)).fetchone()
+    d = day.isoformat()
+    recs = {actor: json.loads(data) for actor, data in con.execute(
+        "SELECT actor_id, data FROM spells WHERE coalition_id = ? AND valid_from <= ? "
+        "AND (valid_to IS NULL OR valid_to > ?)", (cid, d, d))}
+    listed = [r for r in recs.values() if r["status"] in ("member", "signatory", "ratified", "party")]
+    names = _lookup(con, "SELECT id, name FROM actors WHERE id IN ({})", {r["actor"] for r in listed},
+                    lambda row: row[1])
+    cites = _lookup(con, "SELECT id, title, url FROM sources WHERE id IN ({})",
+                    {s for r in listed for s in r["sources"]},
+                    lambda row: {"id": row[0], "title": row[1], "url": row[2]})
+    claims = [claim(*row) for row in con.execute(
+        "SELECT date, payload, sources FROM events WHERE coalition_id = ? AND type = 'count_claim' "
+        "AND date_lo <= ? ORDER BY seq", (cid, d))]
+    return summarise(cid, name, kind, day, None, recs, names, cites, claims)
+
+
+def _lookup(con, sql: str, ids: set, value) -> dict:
+    ids = sorted(ids)
+    out = {}
+    for i in range(0, len(ids), 500):
+        chunk = ids[i:i + 500]
+        for row in con.execute(sql.format(",".join("?" * len(chunk))), chunk):
+            out[row[0]] = value(row)
+    return out

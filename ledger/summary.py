@@ -1,0 +1,43 @@
+"""Turning the records of one day into an `AsOf` answer (shared by the library and the fast path)."""
+from __future__ import annotations
+
+import json
+from collections import Counter
+from datetime import date
+
+from .results import AsOf, Member
+from .state import IN
+
+
+def summarise(cid: str, name: str, kind: str, day: date, known: str | None, recs: dict,
+              names: dict, cites: dict, claims: list) -> AsOf:
+    listed = [r for r in recs.values() if r["status"] in IN]
+    members = tuple(sorted((member(r, names, cites) for r in listed),
+                           key=lambda m: (m.name.casefold(), m.actor)))
+    certain = [r for r in recs.values() if not r["uncertain"]]
+    counts = None
+    if kind == "treaty":
+        status = Counter(r["status"] for r in certain)
+        counts = {"signed": sum(1 for r in certain if r["signed"] and r["status"] != "unsigned"),
+                  "ratified": status["ratified"] + status["party"],
+                  "parties": status["party"], "withdrawn": status["withdrawn"]}
+        count = counts["parties"]
+    else:
+        count = sum(1 for r in certain if r["status"] in IN)
+    troops = sum(r["troops"] or 0 for r in certain if r["status"] in IN)
+    uncertain = sum(1 for m in members if m.uncertain)
+    return AsOf(cid, name, kind, day.isoformat(), known, count, troops, members, uncertain, counts,
+                tuple(claims))
+
+
+def member(r: dict, names: dict, cites: dict) -> Member:
+    return Member(r["actor"], names.get(r["actor"], r["actor"]), r["status"], r["troops"], r["since"],
+                  r["uncertain"], tuple(cites.get(s, {"id": s}) for s in r["sources"]),
+                  r["approx"], r["possibly"], tuple(r["disputed"]), r["mode"], r["cause"])
+
+
+def claim(date_text: str, payload: str, sources: str) -> dict:
+    """A `count_claim` event as shown in an answer."""
+    p = json.loads(payload)
+    return {"count": p["count"], "date": date_text, "label": p.get("label"),
+            "sources": [c["source"] for c in json.loads(sources)]}

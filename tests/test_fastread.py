@@ -1,0 +1,26 @@
+"""The standard-library read path of `ledger asof` answers exactly as the library does."""
+from datetime import date
+
+from ledger import Ledger, fastread
+from conftest import data
+
+
+def test_fast_path_equals_the_library(sqlite_url):
+    ledger = Ledger.open(sqlite_url, bundled_data=False)
+    ledger.import_file(data("world.yaml"))
+    ledger.import_file(data("iraq-sample.yaml"))
+    ledger.append("join", "test", "2003", actor="aaa", source="s3")
+    ledger.append("count_claim", "test", "2004-01", count=30, source="s2")
+    for day in ("2003-03-19", "2003-06-30", "2004-01-01", "2004-05-21", "2009-01-01"):
+        fast = fastread.asof(sqlite_url, "test", date.fromisoformat(day), bundled=False)
+        assert fast is not None and fast == ledger.asof(day, "test"), day
+
+
+def test_fast_path_steps_aside_when_it_cannot_answer(sqlite_url, tmp_path):
+    ledger = Ledger.open(sqlite_url, bundled_data=False)
+    ledger.import_file(data("world.yaml"))
+    day = date(2004, 1, 1)
+    assert fastread.asof(sqlite_url, "no-such-coalition", day, bundled=False) is None
+    assert fastread.asof(sqlite_url, "test", day, bundled=True) is None        # bundle not loaded
+    assert fastread.asof(f"sqlite:///{tmp_path / 'missing.sqlite'}", "test", day) is None
+    assert fastread.asof("postgresql+psycopg://x@127.0.0.1/y", "test", day) is None
