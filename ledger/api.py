@@ -37,6 +37,16 @@ class _Rollback(Exception):
 class Ledger:
     def __init__(self, engine: sa.engine.Engine):
         self.engine = engine
+        # Read caches of what changes rarely; found ids only, so another process's additions are
+        # still looked up, and cleared by every write of this process.
+        self._ids: dict[tuple[str, str], str] = {}
+        self._coalitions: dict[str, Coalition] = {}
+        self._labels: dict[str, dict] = {"actor": {}, "source": {}}
+
+    def _forget(self) -> None:
+        self._ids.clear()
+        self._coalitions.clear()
+        self._labels = {"actor": {}, "source": {}}
 
     # -- opening -----------------------------------------------------------------------------
     @classmethod
@@ -81,6 +91,7 @@ class Ledger:
         return summary.declared == 1
 
     def _ingest(self, records, summary: Summary, expect_head, progress) -> Summary:
+        self._forget()
         try:
             with store.writing(self.engine) as conn:
                 if expect_head is not None:
@@ -99,11 +110,14 @@ class Ledger:
                     raise _Rollback
         except _Rollback:
             pass
+        finally:
+            self._forget()      # what the transaction cached may have been rolled back
         return summary
 
     # -- projections -------------------------------------------------------------------------
     def rebuild(self) -> int:
         """Rebuild every coalition's spells from the log; returns the number of spells."""
+        self._forget()
         with store.writing(self.engine) as conn:
             ids = [r[0] for r in conn.execute(sa.select(schema.coalitions.c.id))]
             self._rebuild(conn, ids)
@@ -135,6 +149,12 @@ class Ledger:
 
     # -- lookups -----------------------------------------------------------------------------
     def _resolve(self, conn: Connection, namespace: str, value: str) -> str:
+        found = self._ids.get((namespace, value))
+        if found is None:
+            found = self._ids[(namespace, value)] = self._lookup(conn, namespace, value)
+        return found
+
+    def _lookup(self, conn: Connection, namespace: str, value: str) -> str:
         table = schema.coalitions if namespace == "coalition" else schema.actors
         if conn.execute(sa.select(table.c.id).where(table.c.id == value)).first():
             return value
@@ -149,8 +169,13 @@ class Ledger:
         hint = f" (did you mean {', '.join(repr(c) for c in close)}?)" if close else ""
         raise UnknownIdError(f"unknown {namespace} '{value}'{hint}")
 
+    def _coalition(self, conn: Connection, cid: str) -> Coalition:
+        if cid not in self._coalitions:
+            self._coalitions[cid] = self._load_coalition(conn, cid)
+        return self._coalitions[cid]
+
     @staticmethod
-    def _coalition(conn: Connection, cid: str) -> Coalition:
+    def _load_coalition(conn: Connection, cid: str) -> Coalition:
         r = conn.execute(sa.select(schema.coalitions).where(schema.coalitions.c.id == cid)).one()
         t = schema.aliases
         names = conn.execute(sa.select(t.c.display).where(t.c.namespace == "coalition",
@@ -158,25 +183,23 @@ class Ledger:
         return Coalition(r.id, r.name, r.kind, r.model, tuple(json.loads(r.lead)), tuple(names),
                          r.start, r.end, r.description, json.loads(r.treaty) if r.treaty else None)
 
-    @staticmethod
-    def _names(conn: Connection, ids: Iterable[str]) -> dict[str, str]:
-        ids = list(set(ids))
-        t = schema.actors
-        out = {}
-        for i in range(0, len(ids), 500):
-            out.update({r.id: r.name for r in conn.execute(
-                sa.select(t.c.id, t.c.name).where(t.c.id.in_(ids[i:i + 500])))})
-        return out
+    def _names(self, conn: Connection, ids: Iterable[str]) -> dict[str, str]:
+        return self._label(conn, "actor", ids)
 
-    @staticmethod
-    def _cite(conn: Connection, ids: Iterable[str]) -> dict[str, dict]:
-        ids = list(set(ids))
-        t = schema.sources
-        out = {}
-        for i in range(0, len(ids), 500):
-            for r in conn.execute(sa.select(t.c.id, t.c.title, t.c.url).where(t.c.id.in_(ids[i:i + 500]))):
-                out[r.id] = {"id": r.id, "title": r.title, "url": r.url}
-        return out
+    def _cite(self, conn: Connection, ids: Iterable[str]) -> dict[str, dict]:
+        return self._label(conn, "source", ids)
+
+    def _label(self, conn: Connection, kind: str, ids: Iterable[str]) -> dict:
+        """Actor names or source citations {id, title, url}, cached."""
+        known = self._labels[kind]
+        ids = set(ids)
+        missing = sorted(ids - set(known))
+        t = schema.actors if kind == "actor" else schema.sources
+        cols = (t.c.id, t.c.name) if kind == "actor" else (t.c.id, t.c.title, t.c.url)
+        for i in range(0, len(missing), 500):
+            for r in conn.execute(sa.select(*cols).where(t.c.id.in_(missing[i:i + 500]))):
+                known[r.id] = r.name if kind == "actor" else {"id": r.id, "title": r.title, "url": r.url}
+        return {i: known[i] for i in ids if i in known}
 
     def _records(self, conn: Connection, cid: str, day: date, known_at: str | None) -> dict:
         if known_at is None:

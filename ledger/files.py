@@ -42,10 +42,13 @@ def read(path: str) -> Iterator[Record]:
     if reader is None:
         raise InputError("unknown file type (use .yaml, .yml, .jsonl, .ndjson or .csv)", file=path)
     try:
-        with open(path, "rb") as handle:
-            raw = handle.read()
+        handle = open(path, "rb")
     except OSError as exc:
         raise InputError(f"cannot read: {exc.strerror}", file=path) from None
+    if reader is _jsonl:
+        return _jsonl_lines(path, handle)      # streamed: a large file is never all in memory
+    with handle:
+        raw = handle.read()
     return reader(path, _decode(path, raw))
 
 
@@ -137,8 +140,19 @@ def _strip_lines(value: Any) -> Any:
 
 # -- JSON Lines ------------------------------------------------------------------------------------
 
-def _jsonl(path: str, text: str) -> Iterator[Record]:
-    for number, line in enumerate(io.StringIO(text), start=1):
+def _jsonl_lines(path: str, handle) -> Iterator[Record]:
+    with handle:
+        for number, raw in enumerate(handle, start=1):
+            try:
+                line = raw.decode("utf-8-sig" if number == 1 else "utf-8")
+            except UnicodeDecodeError as exc:
+                raise InputError(f"not UTF-8 text (byte 0x{raw[exc.start]:02x})", file=path,
+                                 line=number) from None
+            yield from _jsonl(path, line, number)
+
+
+def _jsonl(path: str, text: str, first: int = 1) -> Iterator[Record]:
+    for number, line in enumerate(io.StringIO(text), start=first):
         if not line.strip():
             continue
         if len(line) > MAX_LINE:

@@ -18,7 +18,7 @@ from sqlalchemy.engine import Connection
 
 from . import schema
 from .effects import Effect
-from .state import record, run
+from .state import record, run, step
 
 
 def build(effects: list[Effect]) -> list[dict]:
@@ -35,12 +35,35 @@ def build(effects: list[Effect]) -> list[dict]:
 
 
 def _spells(actor: str, timeline: list[Effect]) -> Iterable[dict]:
+    """One sweep over the actor's breakpoints. The early scenario grows as a prefix of the timeline
+    (it is sorted by lo). The late one takes effects as their hi falls due; when one falls due
+    before an effect already applied (a wide date overtaken by a narrow one), the late state is
+    replayed from scratch in timeline order, so both stay exactly what `state.scenarios_at` gives."""
     points = sorted({e.lo for e in timeline} | {e.hi for e in timeline})
+    by_hi = sorted(range(len(timeline)), key=lambda k: (timeline[k].hi, k))
+    early: dict = {}
+    late: dict = {}
+    applied: list[int] = []
+    next_lo = next_hi = 0
     open_row: dict | None = None
     for day in points:
-        early = run(e for e in timeline if e.lo <= day).get(actor)
-        late = run(e for e in timeline if e.hi <= day).get(actor)
-        rec = record(actor, early, late)
+        while next_lo < len(timeline) and timeline[next_lo].lo <= day:
+            step(early, timeline[next_lo])
+            next_lo += 1
+        due = []
+        while next_hi < len(by_hi) and timeline[by_hi[next_hi]].hi <= day:
+            due.append(by_hi[next_hi])
+            next_hi += 1
+        if due:
+            due.sort()
+            if not applied or due[0] > applied[-1]:
+                for k in due:
+                    step(late, timeline[k])
+                applied.extend(due)
+            else:
+                applied = sorted(applied + due)
+                late = run(timeline[k] for k in applied)
+        rec = record(actor, early.get(actor), late.get(actor))
         if open_row is not None and rec == open_row["record"]:
             continue
         if open_row is not None:

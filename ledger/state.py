@@ -114,15 +114,19 @@ def apply(state: ActorState | None, eff: Effect) -> tuple[ActorState | None, str
     return state, None      # notes, announcements, notifications: no change of state
 
 
+def step(states: dict, eff: Effect) -> None:
+    """Apply one effect to the states in place; an `end` effect reaches every actor already known."""
+    for actor in (list(states) if eff.actor is None else [eff.actor]):
+        new, _ = apply(states.get(actor), eff)
+        if new is not None:
+            states[actor] = new
+
+
 def run(effects: Iterable[Effect], states: dict | None = None) -> dict[str, ActorState]:
-    """Apply effects in order; `end` effects reach every actor already known."""
+    """Apply effects in order."""
     states = {} if states is None else states
     for eff in effects:
-        targets = list(states) if eff.actor is None else [eff.actor]
-        for actor in targets:
-            new, _ = apply(states.get(actor), eff)
-            if new is not None:
-                states[actor] = new
+        step(states, eff)
     return states
 
 
