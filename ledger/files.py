@@ -96,9 +96,15 @@ def _yaml(path: str, text: str) -> Iterator[Record]:
     try:
         doc = yaml.load(text, Loader=loader)
     except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        raise InputError(f"not valid YAML: {getattr(exc, 'problem', exc)}", file=path,
-                         line=mark.line + 1 if mark else None) from None
+        mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
+        if mark is not None:
+            line = mark.line + 1
+        elif isinstance(getattr(exc, "position", None), int):   # ReaderError: a bad character
+            line = text.count("\n", 0, exc.position) + 1
+        else:
+            line = None
+        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        raise InputError(f"not valid YAML: {problem}", file=path, line=line) from None
     if doc is None:
         return iter(())
     if not isinstance(doc, dict):

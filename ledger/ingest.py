@@ -256,7 +256,7 @@ def event_row(cat: Catalogue, rec: Record, recorded_at: str) -> dict:
     for key in d:
         if key not in EVENT_KEYS and key not in _payload_keys():
             raise rec.error("unknown field", key)
-    etype = EVENT_TYPES.get(d.get("type"))
+    etype = EVENT_TYPES.get(d["type"]) if isinstance(d.get("type"), str) else None
     if etype is None:
         close = difflib.get_close_matches(str(d.get("type")), list(EVENT_TYPES), n=2)
         hint = f" (did you mean {', '.join(repr(c) for c in close)}?)" if close else ""
@@ -332,7 +332,7 @@ def _citations(cat: Catalogue, rec: Record) -> list[dict]:
         if not isinstance(item, dict) or set(item) - {"source", "locator", "quote"}:
             raise rec.error("each citation is {source, locator, quote}", "sources")
         sid = item.get("source")
-        if sid not in cat.sources:
+        if not isinstance(sid, str) or sid not in cat.sources:
             close = difflib.get_close_matches(str(sid), list(cat.sources), n=2)
             hint = f" (did you mean {', '.join(repr(c) for c in close)}?)" if close else ""
             raise UnknownIdError(f"unknown source '{sid}'{hint}; declare it first").located(

@@ -78,3 +78,24 @@ def sqlite_ledger(sqlite_url):
     ledger.import_file(data("world.yaml"))
     yield ledger
     ledger.close()
+
+
+@pytest.fixture
+def run_cli(monkeypatch, capsys):
+    """Run the real entry point `ledger.cli.main.main` (errors -> `Error: ...`, exit 1):
+    returns (exit code, stdout, stderr)."""
+    import sys
+    from ledger.cli.main import main
+
+    def run(*args: str):
+        capsys.readouterr()
+        monkeypatch.setattr(sys, "argv", ["ledger", *args])
+        try:
+            main()
+            code = 0
+        except SystemExit as exc:
+            code = exc.code if isinstance(exc.code, int) else 1
+        out, err = capsys.readouterr()
+        return code, out, err
+
+    return run

@@ -1,0 +1,59 @@
+"""docs/postgres-roles.sql: the ledger_app role appends through the Ledger but cannot rewrite
+the log, refused by permissions before any trigger runs."""
+import os
+
+import pytest
+import sqlalchemy as sa
+
+from conftest import data
+from ledger import Ledger
+from ledger.errors import ConflictError
+
+ROLES_SQL = os.path.join(os.path.dirname(__file__), "..", "docs", "postgres-roles.sql")
+
+
+@pytest.fixture
+def app_url(ledger, db_url):
+    """The owner has created the ledger (fixture `ledger`) and run docs/postgres-roles.sql."""
+    if ledger.engine.dialect.name != "postgresql":
+        pytest.skip("roles are a PostgreSQL feature")
+    with open(ROLES_SQL) as handle:
+        script = handle.read()
+    raw = ledger.engine.raw_connection()
+    try:
+        raw.driver_connection.execute(script)      # the whole file, as psql -f would
+        raw.driver_connection.execute(script)      # and it is safe to run again
+        raw.commit()
+    finally:
+        raw.close()
+    assert "options=" in db_url
+    return db_url + "%20-crole%3Dledger_app"
+
+
+def test_roles_sql_refuses_rewrites_but_appending_works(app_url):
+    app = Ledger.open(app_url, bundled_data=False)
+    try:
+        with app.engine.connect() as conn:
+            assert conn.execute(sa.text("SELECT current_user")).scalar() == "ledger_app"
+        for sql in ("UPDATE events SET note = 'x'", "DELETE FROM events", "TRUNCATE events",
+                    "UPDATE sources SET title = 'x'", "DELETE FROM sources", "TRUNCATE sources",
+                    "DROP TABLE events", "ALTER TABLE events DISABLE TRIGGER USER"):
+            with pytest.raises(sa.exc.DBAPIError) as info:
+                with app.engine.begin() as conn:
+                    conn.execute(sa.text(sql))
+            message = str(info.value.orig)
+            assert "permission denied" in message or "must be owner" in message, (sql, message)
+        seq0, head0 = app.head()
+        app.import_file(data("iraq-sample.yaml"))
+        app.append("join", "test", "2003-05-01", actor="gbr", source="s1")
+        app.declare_source(id="s9", title="Ninth source")
+        seq1, head1 = app.head()
+        assert seq1 > seq0
+        with pytest.raises(ConflictError):
+            app.append("join", "test", "2003-06-01", actor="aaa", source="s1", expect_head=head0)
+        assert app.head() == (seq1, head1)
+        assert app.verify().ok and app.verify().events == seq1
+        assert "gbr" in {m.actor for m in app.asof("2003-06-01", "test").members}
+        assert app.rebuild() > 0
+    finally:
+        app.close()
