@@ -80,4 +80,4 @@ def test_cli_verify_exits_1_naming_the_seq(ledger, db_url):
     _tamper(ledger, """UPDATE events SET payload = '{"troops": 1}' WHERE seq = 4""")
     result = CliRunner().invoke(cli, ["--database", db_url, "--no-bundled", "verify"])
     assert result.exit_code == 1
-    assert "#4" in str(result.exception)
+    assert "Error: the chain breaks at event #4" in result.output
