@@ -405,8 +405,9 @@ def _detail(eff) -> str:
     bits = []
     if eff.kind == "party":
         bits.append("in force for it")
-    if "troops" in p and eff.kind in ("join", "troops"):
-        bits.append(("about " if p.get("approx") else "") + f"{p['troops']:,} troops")
+    if "troops" in p:
+        bits.append(("peak of " if eff.event.type == "peak_troops" else "")
+                    + ("about " if p.get("approx") else "") + f"{p['troops']:,} troops")
     for key in ("mode", "role", "label"):
         if p.get(key) and not (key == "mode" and eff.kind == "party"):
             bits.append(str(p[key]))

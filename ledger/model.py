@@ -82,6 +82,8 @@ EVENT_TYPES: dict[str, EventType] = {t.name: t for t in (
               "actor enters the coalition (first deployment, added to a list, signs a letter)"),
     EventType("commit_troops", True, ("military",), ("troops",), ("approx", "troops_max", "role"),
               "actor's troop level from this date"),
+    EventType("peak_troops", True, ("military",), ("troops",), ("approx", "troops_max", "role"),
+              "a source's peak troop figure without the date it held: shown, never taken as a level"),
     EventType("announce_withdrawal", True, _ALL, (), (),
               "actor announces it will leave; membership unchanged"),
     EventType("withdraw", True, _MEMBERSHIP, (), ("unmatched",),

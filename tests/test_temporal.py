@@ -165,3 +165,10 @@ def test_query_dates_must_be_whole_days(ledger):
     from ledger import DateError
     with pytest.raises(DateError, match="whole day"):
         ledger.asof("2004-05", "test")
+
+
+def test_a_peak_figure_is_shown_but_never_taken_as_a_level(ledger):
+    ledger.append("join", "test", "2003-03-20", actor="usa", troops=150000, source="s1")
+    ledger.append("peak_troops", "test", "2003", actor="usa", troops=250000, approx=True, source="s2")
+    assert members(ledger.asof("2004-06-01", "test"))["usa"].troops == 150000
+    assert any("peak of about 250,000 troops" in r.detail for r in ledger.replay("test"))
