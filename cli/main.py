@@ -83,7 +83,7 @@ def asof(obj, date, coalition, known_at, fmt):
     head = f"{result.name} ({result.coalition}) on {result.date}"
     if result.known_at:
         head += f", as known at {result.known_at}"
-    lines = [head, body, _totals(result)]
+    lines = [head, body, result.totals()]
     for claim in result.claims:
         lines.append(f"claim: {claim['count']} members ({claim['date']}, {', '.join(claim['sources'])})"
                      + (f": {claim['label']}" if claim.get("label") else ""))
@@ -100,18 +100,6 @@ def _possibly(m) -> str:
         shown = value if not isinstance(value, dict) else ", ".join(f"{k} {v}" for k, v in value.items())
         bits.append(f"{d.get('field', 'value')} {shown} per {', '.join(d['sources'])}")
     return "; ".join(bits)
-
-
-def _totals(result) -> str:
-    if result.counts is not None:
-        c = result.counts
-        text = (f"signed {c['signed']}, ratified {c['ratified']}, parties {c['parties']}, "
-                f"withdrawn {c['withdrawn']}")
-    else:
-        text = f"{result.count} members, {result.troops_total:,} troops"
-    if result.uncertain:
-        text += f" (and {result.uncertain} uncertain on this date)"
-    return text
 
 
 @cli.command()
@@ -209,12 +197,16 @@ def history(obj, actor, fmt):
 @click.pass_obj
 def coalitions(obj, fmt):
     """The coalitions in the ledger."""
-    items = obj.ledger.coalitions()
+    _listing(fmt, "coalitions", obj.ledger.coalitions(),
+             ["id", "name", "kind", "model", "lead", "aliases", "span"],
+             lambda c: (c.id, c.name, c.kind, c.model, ", ".join(c.lead), ", ".join(c.aliases),
+                        f"{c.start or ''}–{c.end or ''}"))
+
+
+def _listing(fmt, key, items, headers, row) -> None:
     if fmt == "json":
-        return _out(dump_json({"coalitions": [c.to_dict() for c in items]}))
-    rows = [(c.id, c.name, c.kind, c.model, ", ".join(c.lead), ", ".join(c.aliases),
-             f"{c.start or ''}–{c.end or ''}") for c in items]
-    _out(table(["id", "name", "kind", "model", "lead", "aliases", "span"], rows, fmt))
+        return _out(dump_json({key: [item.to_dict() for item in items]}))
+    _out(table(headers, [row(item) for item in items], fmt))
 
 
 @cli.command()
@@ -223,11 +215,8 @@ def coalitions(obj, fmt):
 @click.pass_obj
 def actors(obj, show_all, fmt):
     """The actors (states by ISO 3166-1 alpha-3) the events name."""
-    items = obj.ledger.actors(used_only=not show_all)
-    if fmt == "json":
-        return _out(dump_json({"actors": [a.to_dict() for a in items]}))
-    _out(table(["id", "name", "kind", "aliases"],
-               [(a.id, a.name, a.kind, ", ".join(a.aliases)) for a in items], fmt))
+    _listing(fmt, "actors", obj.ledger.actors(used_only=not show_all), ["id", "name", "kind", "aliases"],
+             lambda a: (a.id, a.name, a.kind, ", ".join(a.aliases)))
 
 
 @cli.command()
@@ -235,11 +224,8 @@ def actors(obj, show_all, fmt):
 @click.pass_obj
 def sources(obj, fmt):
     """The sources events cite."""
-    items = obj.ledger.sources()
-    if fmt == "json":
-        return _out(dump_json({"sources": [s.to_dict() for s in items]}))
-    _out(table(["id", "title", "publisher", "published", "url"],
-               [(s.id, s.title, s.publisher, s.published, s.url) for s in items], fmt))
+    _listing(fmt, "sources", obj.ledger.sources(), ["id", "title", "publisher", "published", "url"],
+             lambda s: (s.id, s.title, s.publisher, s.published, s.url))
 
 
 @cli.command()
@@ -251,19 +237,12 @@ def log(obj, coalition, actor, fmt):
     """The events themselves, in the order they were recorded."""
     events = obj.ledger.log(coalition, actor)
     if fmt == "json":
-        return _out(dump_json({"events": [_log_json(e) for e in events]}))
+        return _out(dump_json({"events": [e.to_dict() for e in events]}))
     rows = [(e.seq, e.type, e.coalition, e.actor or "", e.date.text,
              e.effective.text if e.effective else "", _payload(e.payload), ", ".join(e.source_ids),
              e.recorded_at) for e in events]
     _out(table(["seq", "type", "coalition", "actor", "date", "effective", "payload", "sources",
                 "recorded_at"], rows, fmt))
-
-
-def _log_json(e) -> dict:
-    return {"seq": e.seq, "id": e.key, "type": e.type, "coalition": e.coalition, "actor": e.actor,
-            "date": e.date.text, "precision": e.date.precision,
-            "effective": e.effective.text if e.effective else None, "payload": dict(e.payload),
-            "sources": [c.to_dict() for c in e.sources], "note": e.note, "recorded_at": e.recorded_at}
 
 
 def _payload(p) -> str:

@@ -179,22 +179,9 @@ def _jsonl(path: str, text: str, first: int = 1) -> Iterator[Record]:
 
 # -- CSV -------------------------------------------------------------------------------------------
 
-def _csv(path: str, text: str) -> Iterator[Record]:
-    reader = csv.reader(io.StringIO(text, newline=""))
-    try:
-        header = next(reader)
-    except StopIteration:
-        return
-    except csv.Error as exc:
-        raise InputError(f"not valid CSV: {exc}", file=path, line=1) from None
-    header = [h.strip() for h in header]
-    for name in header:
-        if name not in CSV_COLUMNS:
-            raise InputError(f"unknown column (expected some of: {', '.join(CSV_COLUMNS)})",
-                             file=path, line=1, field=name)
-    for missing in ("type", "coalition", "date"):
-        if missing not in header:
-            raise InputError("required column is missing", file=path, line=1, field=missing)
+def csv_rows(path: str, text: str, delimiter: str = ",") -> Iterator[tuple[int, list[str]]]:
+    """(line, cells) of a CSV (or TSV) text; a malformed row is an InputError naming its line."""
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     while True:
         try:
             row = next(reader)
@@ -202,10 +189,27 @@ def _csv(path: str, text: str) -> Iterator[Record]:
             return
         except csv.Error as exc:
             raise InputError(f"not valid CSV: {exc}", file=path, line=reader.line_num) from None
+        yield reader.line_num, row
+
+
+def _csv(path: str, text: str) -> Iterator[Record]:
+    rows = csv_rows(path, text)
+    first = next(rows, None)
+    if first is None:
+        return
+    header = [h.strip() for h in first[1]]
+    for name in header:
+        if name not in CSV_COLUMNS:
+            raise InputError(f"unknown column (expected some of: {', '.join(CSV_COLUMNS)})",
+                             file=path, line=1, field=name)
+    for missing in ("type", "coalition", "date"):
+        if missing not in header:
+            raise InputError("required column is missing", file=path, line=1, field=missing)
+    for line, row in rows:
         if not any(cell.strip() for cell in row):
             continue
         if len(row) != len(header):
             raise InputError(f"{len(row)} cells where the header has {len(header)}", file=path,
-                             line=reader.line_num)
+                             line=line)
         data = {k: v.strip() for k, v in zip(header, row) if v.strip() != ""}
-        yield Record("event", data, path, reader.line_num)
+        yield Record("event", data, path, line)

@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING, Iterator
 
 from .dates import parse_date
 from .errors import InputError
-from .files import Record
+from .files import Record, csv_rows
 from .ingest import Summary, normalise
 
 if TYPE_CHECKING:
@@ -79,15 +79,7 @@ def _rows(path: str, text: str, delimiter: str | None = None) -> Iterator[tuple[
     if delimiter is None:
         first = text.split("\n", 1)[0]
         delimiter = "\t" if "\t" in first else ","
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    while True:
-        try:
-            row = next(reader)
-        except StopIteration:
-            return
-        except csv.Error as exc:
-            raise InputError(f"not valid CSV: {exc}", file=path, line=reader.line_num) from None
-        yield reader.line_num, row
+    return csv_rows(path, text, delimiter)
 
 
 def _event(data: dict, path: str, line: int, columns: dict) -> Record:

@@ -235,18 +235,6 @@ def _view(v) -> str:
     return v["status"] + (f" {v['troops']:,}" if v.get("troops") is not None else "")
 
 
-def _totals(t: AsOf) -> str:
-    if t.counts is not None:
-        c = t.counts
-        text = (f"signed {c['signed']}, ratified {c['ratified']}, parties {c['parties']}, "
-                f"withdrawn {c['withdrawn']}")
-    else:
-        text = f"{t.count} members, {t.troops_total:,} troops"
-    if t.uncertain:
-        text += f"; {t.uncertain} uncertain on this date"
-    return text
-
-
 MEMBER_HEADERS = ("actor", "name", "status", "troops", "since", "sources")
 DIFF_HEADERS = ("change", "actor", "name", "before", "after", "event", "sources")
 
@@ -272,7 +260,7 @@ def to_html(r: Report) -> str:
             "have actors whose status is uncertain (an imprecise date).</figcaption></figure>"]
     for t in r.tables:
         out.append(f'<h2 id="at-{e(t.date)}">Members on {e(t.date)}</h2>')
-        out.append(f"<p>{e(_totals(t))}</p>")
+        out.append(f"<p>{e(t.totals())}</p>")
         out.append(_html_table(_member_headers(t), _members_rows(t), "members"))
     for d in r.diffs:
         out.append(f'<h2 id="diff-{e(d.start)}-{e(d.end)}">Changes from {e(d.start)} to {e(d.end)}</h2>')
@@ -330,7 +318,7 @@ def to_markdown(r: Report, chart_file: str | None = None) -> str:
     out += ["## Timeline", "", f"![Timeline of {c.name}]({image})", "",
             "At the end of each month; shaded months have actors whose status is uncertain.", ""]
     for t in r.tables:
-        out += [f"## Members on {t.date}", "", _totals(t), "",
+        out += [f"## Members on {t.date}", "", t.totals(), "",
                 _md_table(_member_headers(t), _members_rows(t)), ""]
     for d in r.diffs:
         out += [f"## Changes from {d.start} to {d.end}", "",

@@ -48,6 +48,18 @@ class AsOf:
     counts: dict | None = None
     claims: tuple[dict, ...] = ()
 
+    def totals(self) -> str:
+        """One line: members and troops, or a treaty's counts, and how many are uncertain."""
+        if self.counts is not None:
+            c = self.counts
+            text = (f"signed {c['signed']}, ratified {c['ratified']}, parties {c['parties']}, "
+                    f"withdrawn {c['withdrawn']}")
+        else:
+            text = f"{self.count} members, {self.troops_total:,} troops"
+        if self.uncertain:
+            text += f" (and {self.uncertain} uncertain on this date)"
+        return text
+
     def to_dict(self) -> dict:
         out: dict[str, Any] = {"coalition": self.coalition, "date": self.date,
                                "known_at": self.known_at, "count": self.count,
