@@ -14,13 +14,12 @@ from . import bundled, projection, schema, store
 from .chain import GENESIS, digest
 from .dates import format_instant, parse_date, parse_day, parse_instant
 from .effects import expand
-from .errors import ConflictError, IntegrityError, UnknownIdError
+from .errors import ConflictError, UnknownIdError
 from .files import Record, read
 from .ingest import Summary, ingest, normalise
 from .model import Actor, Coalition, Event, Source
-from .results import (AsOf, Change, Diff, GrowthPoint, Member, Problem, ReplayRow, Spell,
-                      Verification)
-from .state import IN, anomalies, records_at
+from .results import AsOf, Change, Diff, GrowthPoint, Problem, ReplayRow, Spell, Verification
+from .state import IN, apply, records_at
 from .summary import claim, summarise
 
 
@@ -268,7 +267,6 @@ class Ledger:
             coal = self._coalition(conn, cid)
             effects = self._effects(conn, cid)
             names = self._names(conn, [e.actor for e in effects if e.actor])
-        from .state import apply
         states: dict = {}
         rows = []
         for eff in effects:

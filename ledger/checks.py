@@ -32,7 +32,6 @@ MESSAGES = {
 
 def run(ledger: "Ledger", conn) -> list[Problem]:
     out: list[Problem] = []
-    published = ledger._published(conn)
     for cid in conn.execute(sa.select(schema.coalitions.c.id).order_by(schema.coalitions.c.id)).scalars():
         coal = ledger._coalition(conn, cid)
         events = ledger._events(conn, cid)

@@ -18,9 +18,7 @@ Formats:
 """
 from __future__ import annotations
 
-import csv
 import hashlib
-import io
 import json
 import os
 import re

@@ -5,7 +5,6 @@ Nothing above this module builds SQL. Every statement is SQLAlchemy Core with bo
 from __future__ import annotations
 
 import json
-import os
 import re
 from contextlib import contextmanager
 from typing import Any, Iterator

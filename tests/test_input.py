@@ -1,6 +1,4 @@
 """Appending and importing: idempotence, classification, atomic files, and clear errors."""
-import json
-
 import pytest
 
 from ledger import ConflictError, DateError, InputError, UnknownIdError

@@ -6,7 +6,6 @@ from datetime import date, timedelta
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from ledger import Ledger
 from ledger.files import Record
 
 ACTORS = ["aaa", "bbb", "ccc", "ddd"]

@@ -4,7 +4,7 @@ from datetime import date
 
 import pytest
 
-from ledger.dates import parse_date, shift
+from ledger.dates import shift
 
 
 def status(ledger, day, coalition="pact"):
