@@ -367,29 +367,46 @@ def ingest(conn: Connection, records: Iterable[Record], summary: Summary, record
            progress: Callable[[int], None] | None = None) -> None:
     """Validate and append records inside the caller's write transaction."""
     cat = Catalogue(conn)
+    # Only the chunk not yet inserted is held in memory: earlier chunks are in the database (inside
+    # this transaction), where duplicates, ids and corrections' targets are looked up.
     pending: list[tuple[Record, dict]] = []
-    seen_identity: dict[str, int] = {}
+    seen_identity: set[str] = set()
+
+    def flush():
+        _flush(conn, pending, summary)
+        pending.clear()
+        seen_identity.clear()
+        cat.pending_refs.clear()
+
     for n, rec in enumerate(records, start=1):
         if rec.kind != "event":
-            if pending:
-                _flush(conn, pending, summary)
-                pending = []
+            flush()
             summary.declared += declare(cat, rec)
             continue
         row = event_row(cat, rec, recorded_at)
         if row["identity"] in seen_identity:
             summary.duplicate += 1
-            summary.duplicates.append((rec.line, None))
+            _note(summary.duplicates, (rec.line, None))
             continue
-        seen_identity[row["identity"]] = rec.line
+        if row["eid"] in cat.pending_refs:
+            raise ConflictError(f"{rec.file}:{rec.lines.get('id', rec.line)}: field 'id': "
+                                f"'{row['eid']}' already names another event")
+        seen_identity.add(row["identity"])
         cat.pending_refs[row["eid"]] = (row["coalition_id"], row["type"])
         pending.append((rec, row))
         if len(pending) >= CHUNK:
-            _flush(conn, pending, summary)
-            pending = []
+            flush()
         if progress and n % 1000 == 0:
             progress(1000)
-    _flush(conn, pending, summary)
+    flush()
+
+
+NOTED = 1000    # duplicates and conflicts listed one by one (all are counted)
+
+
+def _note(items: list, item: tuple) -> None:
+    if len(items) < NOTED:
+        items.append(item)
 
 
 def _flush(conn: Connection, pending: list[tuple[Record, dict]], summary: Summary) -> None:
@@ -408,7 +425,7 @@ def _flush(conn: Connection, pending: list[tuple[Record, dict]], summary: Summar
     for rec, row in pending:
         if row["identity"] in dupes:
             summary.duplicate += 1
-            summary.duplicates.append((rec.line, dupes[row["identity"]]))
+            _note(summary.duplicates, (rec.line, dupes[row["identity"]]))
             continue
         if row["eid"] in taken:
             raise ConflictError(f"{rec.file}:{rec.lines.get('id', rec.line)}: field 'id': "
@@ -416,7 +433,7 @@ def _flush(conn: Connection, pending: list[tuple[Record, dict]], summary: Summar
         others = [where for payload, where in facts.get(row["fact"], []) if payload != row["payload"]]
         if others:
             summary.conflicting += 1
-            summary.conflicts.append((rec.line, f"another source gives other values for this fact "
+            _note(summary.conflicts, (rec.line, f"another source gives other values for this fact "
                                                 f"({others[0]})"))
         else:
             summary.new += 1

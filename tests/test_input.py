@@ -154,3 +154,21 @@ def test_upcaster_converts_old_payloads_on_read(monkeypatch):
                         lambda p: {"troops": p.pop("soldiers"), **p})
     assert model.upcast("commit_troops", 1, {"soldiers": 40}) == {"troops": 40}
     assert model.upcast("commit_troops", 2, {"troops": 40}) == {"troops": 40}
+
+
+def test_one_id_for_two_events_in_one_file_is_refused(ledger, tmp_path):
+    path = write(tmp_path, "ids.jsonl",
+                 '{"type": "join", "coalition": "test", "actor": "esp", "date": "2003", "source": "s1", "id": "x"}\n'
+                 '{"type": "join", "coalition": "test", "actor": "gbr", "date": "2003", "source": "s1", "id": "x"}\n')
+    with pytest.raises(ConflictError, match="ids.jsonl:2: field 'id': 'x' already names another event"):
+        ledger.import_file(path)
+    assert count(ledger) == 0
+
+
+def test_duplicates_across_chunks_of_a_large_file(ledger, tmp_path, monkeypatch):
+    from ledger import ingest
+    monkeypatch.setattr(ingest, "CHUNK", 3)
+    line = '{{"type": "join", "coalition": "test", "actor": "{a}", "date": "2003", "source": "s1"}}\n'
+    text = "".join(line.format(a=a) for a in ["esp", "gbr", "pol", "aaa", "esp", "bbb", "gbr"])
+    summary = ledger.import_file(write(tmp_path, "chunks.jsonl", text))
+    assert (summary.new, summary.duplicate) == (5, 2) and count(ledger) == 5
