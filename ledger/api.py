@@ -10,7 +10,7 @@ from typing import Any, Callable, Iterable
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
-from . import bundled, projection, schema, store
+from . import bundled, fastread, projection, schema, store
 from .chain import GENESIS, digest
 from .dates import format_instant, parse_date, parse_day, parse_instant
 from .effects import expand
@@ -209,6 +209,15 @@ class Ledger:
     def asof(self, day: str | date, coalition: str, known_at: str | None = None) -> AsOf:
         """Who was in `coalition` on `day`, as the ledger knows it now (or knew it at `known_at`)."""
         day = day if isinstance(day, date) else parse_day(day)
+        if known_at is None and self.engine.dialect.name == "sqlite":
+            # the same spells, read without SQLAlchemy's per-statement cost (it dominates here)
+            with self.engine.connect() as conn:
+                fast = fastread.answer(conn.connection.driver_connection, coalition, day)
+            if fast is not None:
+                return fast
+        return self._asof(day, coalition, known_at)
+
+    def _asof(self, day: date, coalition: str, known_at: str | None) -> AsOf:
         known = format_instant(parse_instant(known_at)) if known_at else None
         with store.reading(self.engine) as conn:
             cid = self._resolve(conn, "coalition", coalition)

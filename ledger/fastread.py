@@ -36,11 +36,17 @@ def asof(url: str, coalition: str, day: date, *, bundled: bool = True) -> AsOf |
     except sqlite3.Error:
         return None
     try:
+        return answer(con, coalition, day, bundled)
+    finally:
+        con.close()
+
+
+def answer(con, coalition: str, day: date, bundled: bool = False) -> AsOf | None:
+    """The answer from an open sqlite3 connection, or None where the full path must answer."""
+    try:
         return _asof(con, coalition, day, bundled)
     except sqlite3.Error:
         return None
-    finally:
-        con.close()
 
 
 def _one(con, sql: str, *args):
