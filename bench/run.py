@@ -303,6 +303,8 @@ def reference_spells(path: str) -> list[tuple]:
 
 
 def reference_db(path: str, rows: list[tuple]) -> sqlite3.Connection:
+    if os.path.exists(path):        # a kept --workdir from an earlier run
+        os.remove(path)
     conn = sqlite3.connect(path)
     conn.execute("CREATE TABLE spells (coalition TEXT, actor TEXT, valid_from TEXT, valid_to TEXT,"
                  " member INTEGER)")
