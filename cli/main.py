@@ -328,18 +328,23 @@ def import_(obj, files, dry_run, expect_head, fmt):
     if fmt == "json":
         return _out(dump_json({"files": [r.to_dict() for r in reports]}))
     for r in reports:
-        verb = "would append" if r.dry_run else "appended"
-        _out(f"{r.file}: {verb} {r.new + r.conflicting} event(s): {r.new} new, "
-             f"{r.conflicting} conflicting with another source; {r.duplicate} duplicate(s) skipped; "
-             f"{r.declared} declaration(s)")
-        for line, message in r.conflicts[:20]:
-            _out(f"  line {line}: conflicting: {message}")
+        print_summary(r)
         for cid, change in sorted(r.changes.items()):
             for s in change["added"]:
                 _out(f"  {cid}: + {s['actor']} {s['status']} {s['from']} → {s['to'] or 'now'}"
                      + (f" ({s['troops']:,} troops)" if s['troops'] is not None else ""))
             for s in change["removed"]:
                 _out(f"  {cid}: - {s['actor']} {s['status']} {s['from']} → {s['to'] or 'now'}")
+
+
+def print_summary(r) -> None:
+    """What an import appended (or would): counts, and the first conflicts by line."""
+    verb = "would append" if r.dry_run else "appended"
+    _out(f"{r.file}: {verb} {r.new + r.conflicting} event(s): {r.new} new, "
+         f"{r.conflicting} conflicting with another source; {r.duplicate} duplicate(s) skipped; "
+         f"{r.declared} declaration(s)")
+    for line, message in r.conflicts[:20]:
+        _out(f"  line {line}: conflicting: {message}")
 
 
 def _import_one(ledger, path, dry_run, expect_head):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from .main import _out, cli
+from .main import _out, cli, print_summary
 from .render import dump_json
 
 
@@ -90,12 +90,7 @@ def import_table(obj, file, fmt, coalition, source, actor_column, join_column, e
             join_column=join_column, exit_column=exit_column, dry_run=dry_run)
     if out_fmt == "json":
         return _out(dump_json(r.to_dict()))
-    verb = "would append" if r.dry_run else "appended"
-    _out(f"{r.file}: {verb} {r.new + r.conflicting} event(s): {r.new} new, {r.conflicting} "
-         f"conflicting with another source; {r.duplicate} duplicate(s) skipped; "
-         f"{r.declared} declaration(s)")
-    for line, message in r.conflicts[:20]:
-        _out(f"  line {line}: conflicting: {message}")
+    print_summary(r)
 
 
 @cli.command()

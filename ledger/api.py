@@ -4,7 +4,7 @@ from __future__ import annotations
 import difflib
 import json
 from collections import Counter
-from datetime import date
+from datetime import date, timedelta
 from typing import Any, Callable, Iterable
 
 import sqlalchemy as sa
@@ -12,7 +12,7 @@ from sqlalchemy.engine import Connection
 
 from . import bundled, fastread, projection, schema, store
 from .chain import GENESIS, digest
-from .dates import format_instant, parse_date, parse_day, parse_instant
+from .dates import add_months, format_instant, parse_date, parse_day, parse_instant
 from .effects import expand
 from .errors import ConflictError, UnknownIdError
 from .files import Record, read
@@ -20,7 +20,7 @@ from .ingest import Summary, ingest, normalise
 from .model import Actor, Coalition, Event, Source
 from .results import AsOf, Change, Diff, GrowthPoint, Problem, ReplayRow, Spell, Verification
 from .state import IN, apply, records_at
-from .summary import claim, summarise
+from .summary import claim, summarise, treaty_counts
 
 
 def now() -> str:
@@ -287,9 +287,8 @@ class Ledger:
                 continue
             status = Counter(s.status for s in states.values())
             treaty = coal.kind == "treaty"
-            counts = ({"signed": sum(1 for s in states.values() if s.signed and s.status != "unsigned"),
-                       "ratified": status["ratified"] + status["party"], "parties": status["party"],
-                       "withdrawn": status["withdrawn"]} if treaty else None)
+            counts = (treaty_counts((s.status, s.signed) for s in states.values()) if treaty
+                      else None)
             rows.append(ReplayRow(
                 eff.when.text, eff.seq, eff.event.type, eff.kind, eff.actor,
                 names.get(eff.actor) if eff.actor else None, _detail(eff),
@@ -312,8 +311,6 @@ class Ledger:
     def growth(self, coalition: str, every: str = "year", start: str | None = None,
                end: str | None = None) -> list[GrowthPoint]:
         """The coalition's size at the end of every year or month between its first and last effect."""
-        from .dates import add_months
-        from datetime import timedelta
         with store.reading(self.engine) as conn:
             cid = self._resolve(conn, "coalition", coalition)
             coal = self._coalition(conn, cid)

@@ -113,8 +113,6 @@ def ensure_current(engine: Engine) -> None:
         with reading(engine) as conn:
             if current_revision(conn) == schema.SCHEMA_REVISION:
                 return
-    except DatabaseError:
-        raise
     except sa.exc.DBAPIError as exc:
         raise DatabaseError(f"database {redact(engine.url)} failed: {_short(exc)}") from None
     upgrade(engine)

@@ -17,10 +17,7 @@ def summarise(cid: str, name: str, kind: str, day: date, known: str | None, recs
     certain = [r for r in recs.values() if not r["uncertain"]]
     counts = None
     if kind == "treaty":
-        status = Counter(r["status"] for r in certain)
-        counts = {"signed": sum(1 for r in certain if r["signed"] and r["status"] != "unsigned"),
-                  "ratified": status["ratified"] + status["party"],
-                  "parties": status["party"], "withdrawn": status["withdrawn"]}
+        counts = treaty_counts((r["status"], r["signed"]) for r in certain)
         count = counts["parties"]
     else:
         count = sum(1 for r in certain if r["status"] in IN)
@@ -28,6 +25,15 @@ def summarise(cid: str, name: str, kind: str, day: date, known: str | None, recs
     uncertain = sum(1 for m in members if m.uncertain)
     return AsOf(cid, name, kind, day.isoformat(), known, count, troops, members, uncertain, counts,
                 tuple(claims))
+
+
+def treaty_counts(states) -> dict:
+    """signed / ratified / parties / withdrawn over (status, signed) pairs (README, rule 10)."""
+    states = list(states)
+    status = Counter(s for s, _ in states)
+    return {"signed": sum(1 for s, signed in states if signed and s != "unsigned"),
+            "ratified": status["ratified"] + status["party"], "parties": status["party"],
+            "withdrawn": status["withdrawn"]}
 
 
 def member(r: dict, names: dict, cites: dict) -> Member:
