@@ -3,14 +3,14 @@ from __future__ import annotations
 
 import difflib
 import json
-from collections import Counter
+from collections import Counter, OrderedDict
 from datetime import date, timedelta
 from typing import Any, Callable, Iterable
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
-from . import bundled, fastread, projection, schema, store
+from . import bundled, projection, schema, store
 from .chain import GENESIS, digest
 from .dates import add_months, format_instant, parse_date, parse_day, parse_instant
 from .effects import expand
@@ -21,6 +21,9 @@ from .model import Actor, Coalition, Event, Source
 from .results import AsOf, Change, Diff, GrowthPoint, Problem, ReplayRow, Spell, Verification
 from .state import IN, apply, records_at
 from .summary import claim, summarise, treaty_counts
+from .view import CoalitionView
+
+VIEWS = 32      # coalitions whose spells a Ledger keeps in memory (least recently used dropped)
 
 
 def now() -> str:
@@ -41,11 +44,13 @@ class Ledger:
         self._ids: dict[tuple[str, str], str] = {}
         self._coalitions: dict[str, Coalition] = {}
         self._labels: dict[str, dict] = {"actor": {}, "source": {}}
+        self._views: OrderedDict[str, CoalitionView] = OrderedDict()
 
     def _forget(self) -> None:
         self._ids.clear()
         self._coalitions.clear()
         self._labels = {"actor": {}, "source": {}}
+        self._views.clear()
 
     # -- opening -----------------------------------------------------------------------------
     @classmethod
@@ -200,45 +205,61 @@ class Ledger:
                 known[r.id] = r.name if kind == "actor" else {"id": r.id, "title": r.title, "url": r.url}
         return {i: known[i] for i in ids if i in known}
 
-    def _records(self, conn: Connection, cid: str, day: date, known_at: str | None) -> dict:
-        if known_at is None:
-            return projection.records_at(conn, cid, day)
+    def _records(self, conn: Connection, cid: str, day: date, known_at: str) -> dict:
         return records_at(self._effects(conn, cid, known_at), day)
+
+    def _view(self, coalition: str) -> CoalitionView:
+        """The coalition's spells in memory, valid for the current head of the log."""
+        with self.engine.connect() as conn:
+            token = store.head_token(conn)
+        cid = self._ids.get(("coalition", coalition))
+        view = self._views.get(cid) if cid else None
+        if view is not None and view.token == token:
+            self._views.move_to_end(cid)
+            return view
+        with store.reading(self.engine) as conn:
+            cid = self._resolve(conn, "coalition", coalition)
+            token = store.head(conn)
+            spells = [(r.valid_from, r.valid_to, json.loads(r.data))
+                      for r in projection.coalition_spells(conn, cid)]
+            names = self._names(conn, {rec["actor"] for _, _, rec in spells})
+            cites = self._cite(conn, {s for _, _, rec in spells for s in rec["sources"]})
+            t = schema.events
+            claims = [(row.date_lo, row.seq, claim(row.date, row.payload, row.sources))
+                      for row in conn.execute(sa.select(t.c.date_lo, t.c.seq, t.c.date, t.c.payload,
+                                                        t.c.sources)
+                                              .where(t.c.coalition_id == cid, t.c.type == "count_claim"))]
+            view = CoalitionView(self._coalition(conn, cid), token, spells, names, cites, claims)
+        self._views[cid] = view
+        while len(self._views) > VIEWS:
+            self._views.popitem(last=False)
+        return view
 
     # -- queries -----------------------------------------------------------------------------
     def asof(self, day: str | date, coalition: str, known_at: str | None = None) -> AsOf:
         """Who was in `coalition` on `day`, as the ledger knows it now (or knew it at `known_at`)."""
         day = day if isinstance(day, date) else parse_day(day)
-        if known_at is None and self.engine.dialect.name == "sqlite":
-            # the same spells, read without SQLAlchemy's per-statement cost (it dominates here)
-            with self.engine.connect() as conn:
-                fast = fastread.answer(conn.connection.driver_connection, coalition, day)
-            if fast is not None:
-                return fast
+        if known_at is None:
+            return self._view(coalition).asof(day)
         return self._asof(day, coalition, known_at)
 
-    def _asof(self, day: date, coalition: str, known_at: str | None) -> AsOf:
-        known = format_instant(parse_instant(known_at)) if known_at else None
+    def _asof(self, day: date, coalition: str, known_at: str) -> AsOf:
+        known = format_instant(parse_instant(known_at))
         with store.reading(self.engine) as conn:
             cid = self._resolve(conn, "coalition", coalition)
             coal = self._coalition(conn, cid)
             recs = self._records(conn, cid, day, known)
-            return self._summarise(conn, coal, day, known, recs)
+            listed = [r for r in recs.values() if r["status"] in IN]
+            names = self._names(conn, [r["actor"] for r in listed])
+            cites = self._cite(conn, [s for r in listed for s in r["sources"]])
+            return summarise(coal.id, coal.name, coal.kind, day, known, recs, names, cites,
+                             self._claims(conn, coal.id, day, known))
 
-    def _summarise(self, conn, coal: Coalition, day: date, known, recs: dict) -> AsOf:
-        listed = [r for r in recs.values() if r["status"] in IN]
-        names = self._names(conn, [r["actor"] for r in listed])
-        cites = self._cite(conn, [s for r in listed for s in r["sources"]])
-        return summarise(coal.id, coal.name, coal.kind, day, known, recs, names, cites,
-                         self._claims(conn, coal.id, day, known))
-
-    def _claims(self, conn, cid: str, day: date, known) -> list[dict]:
+    def _claims(self, conn, cid: str, day: date, known: str) -> list[dict]:
         t = schema.events
         query = sa.select(t.c.date, t.c.payload, t.c.sources).where(
-            t.c.coalition_id == cid, t.c.type == "count_claim",
-            t.c.date_lo <= day.isoformat()).order_by(t.c.seq)
-        if known:
-            query = query.where(t.c.recorded_at <= known)
+            t.c.coalition_id == cid, t.c.type == "count_claim", t.c.date_lo <= day.isoformat(),
+            t.c.recorded_at <= known).order_by(t.c.seq)
         return [claim(*row) for row in conn.execute(query)]
 
     def diff(self, start: str | date, end: str | date, coalition: str,
@@ -246,13 +267,18 @@ class Ledger:
         """Who joined, who left and whose status or troops changed between two days."""
         d0 = start if isinstance(start, date) else parse_day(start)
         d1 = end if isinstance(end, date) else parse_day(end)
-        known = format_instant(parse_instant(known_at)) if known_at else None
-        with store.reading(self.engine) as conn:
-            cid = self._resolve(conn, "coalition", coalition)
-            before = self._records(conn, cid, d0, known)
-            after = self._records(conn, cid, d1, known)
-            names = self._names(conn, set(before) | set(after))
-            cites = self._cite(conn, [s for r in after.values() for s in r["sources"]])
+        if known_at is None:
+            view = self._view(coalition)
+            cid, names, cites = view.coalition.id, view.names, view.cites
+            before, after = view.records_at(d0), view.records_at(d1)
+        else:
+            known = format_instant(parse_instant(known_at))
+            with store.reading(self.engine) as conn:
+                cid = self._resolve(conn, "coalition", coalition)
+                before = self._records(conn, cid, d0, known)
+                after = self._records(conn, cid, d1, known)
+                names = self._names(conn, set(before) | set(after))
+                cites = self._cite(conn, [s for r in after.values() for s in r["sources"]])
         joined, left, changed = [], [], []
         for actor in sorted(set(before) | set(after), key=lambda a: names.get(a, a).casefold()):
             b, a = before.get(actor), after.get(actor)
@@ -311,27 +337,21 @@ class Ledger:
     def growth(self, coalition: str, every: str = "year", start: str | None = None,
                end: str | None = None) -> list[GrowthPoint]:
         """The coalition's size at the end of every year or month between its first and last effect."""
-        with store.reading(self.engine) as conn:
-            cid = self._resolve(conn, "coalition", coalition)
-            coal = self._coalition(conn, cid)
-            spells = projection.coalition_spells(conn, cid)
-            if not spells:
-                return []
-            first = parse_date(start).lo if start else date.fromisoformat(min(s.valid_from for s in spells))
-            last = parse_date(end).hi if end else max(
-                [date.fromisoformat(s.valid_to) for s in spells if s.valid_to] +
-                [date.fromisoformat(s.valid_from) for s in spells])
-            step = 12 if every == "year" else 1
-            cursor = date(first.year, 1 if every == "year" else first.month, 1)
-            points = []
-            while cursor <= last:
-                period_end = add_months(cursor, step) - timedelta(days=1)
-                asof = self._summarise(conn, coal, period_end, None,
-                                       projection.records_at(conn, cid, period_end))
-                points.append(GrowthPoint(period_end.isoformat(), asof.count, asof.troops_total,
-                                          asof.uncertain, asof.counts))
-                cursor = add_months(cursor, step)
-            return points
+        view = self._view(coalition)
+        if not view.points:
+            return []
+        first = parse_date(start).lo if start else date.fromisoformat(view.points[0])
+        last = parse_date(end).hi if end else date.fromisoformat(view.points[-1])
+        step = 12 if every == "year" else 1
+        cursor = date(first.year, 1 if every == "year" else first.month, 1)
+        points = []
+        while cursor <= last:
+            period_end = add_months(cursor, step) - timedelta(days=1)
+            asof = view.asof(period_end)
+            points.append(GrowthPoint(period_end.isoformat(), asof.count, asof.troops_total,
+                                      asof.uncertain, asof.counts))
+            cursor = add_months(cursor, step)
+        return points
 
     # -- listings ----------------------------------------------------------------------------
     def coalitions(self) -> list[Coalition]:

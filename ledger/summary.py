@@ -11,10 +11,15 @@ from .state import IN
 
 def summarise(cid: str, name: str, kind: str, day: date, known: str | None, recs: dict,
               names: dict, cites: dict, claims: list) -> AsOf:
-    listed = [r for r in recs.values() if r["status"] in IN]
-    members = tuple(sorted((member(r, names, cites) for r in listed),
-                           key=lambda m: (m.name.casefold(), m.actor)))
-    certain = [r for r in recs.values() if not r["uncertain"]]
+    members = tuple(sorted((member(r, names, cites) for r in recs.values() if r["status"] in IN),
+                           key=sort_key))
+    return answer(cid, name, kind, day, known, list(recs.values()), members, claims)
+
+
+def answer(cid: str, name: str, kind: str, day: date, known: str | None, recs: list,
+           members: tuple[Member, ...], claims: list) -> AsOf:
+    """The answer from a day's records and its members (already built and sorted)."""
+    certain = [r for r in recs if not r["uncertain"]]
     counts = None
     if kind == "treaty":
         counts = treaty_counts((r["status"], r["signed"]) for r in certain)
@@ -25,6 +30,11 @@ def summarise(cid: str, name: str, kind: str, day: date, known: str | None, recs
     uncertain = sum(1 for m in members if m.uncertain)
     return AsOf(cid, name, kind, day.isoformat(), known, count, troops, members, uncertain, counts,
                 tuple(claims))
+
+
+def sort_key(m: Member) -> tuple[str, str]:
+    """Members are listed by name, then id."""
+    return (m.name.casefold(), m.actor)
 
 
 def treaty_counts(states) -> dict:

@@ -1,0 +1,50 @@
+"""The in-memory view behind warm `asof`/`diff`/`growth`: the same answers as the spells table, and
+never stale when another process (another Ledger) appends."""
+from datetime import date, timedelta
+
+from ledger import Ledger, projection, store
+from conftest import data
+
+
+def test_view_equals_the_spells_table_on_every_boundary(sqlite_url):
+    ledger = Ledger.open(sqlite_url, bundled_data=False)
+    ledger.import_file(data("world.yaml"))
+    ledger.import_file(data("iraq-sample.yaml"))
+    view = ledger._view("test-2003")
+    with store.reading(ledger.engine) as conn:
+        spells = projection.coalition_spells(conn, "test-2003")
+        assert len(spells) > 3
+        days = set()
+        for s in spells:
+            for text in (s.valid_from, s.valid_to):
+                if text:
+                    d = date.fromisoformat(text)
+                    days.update({d - timedelta(days=1), d, d + timedelta(days=1)})
+        for day in sorted(days):
+            assert view.records_at(day) == projection.records_at(conn, "test-2003", day), day
+    assert view.records_at(date(1900, 1, 1)) == {}
+
+
+def test_another_writer_is_seen_at_once(sqlite_url):
+    reader = Ledger.open(sqlite_url, bundled_data=False)
+    reader.import_file(data("world.yaml"))
+    reader.import_file(data("iraq-sample.yaml"))
+    before = reader.asof("2010-01-01", "test")
+    writer = Ledger.open(sqlite_url, bundled_data=False)       # another process, as far as caches go
+    assert "aaa" not in {m.actor for m in before.members}
+    writer.append("join", "test", "2009-06-01", actor="aaa", source="s3")
+    after = reader.asof("2010-01-01", "test")
+    assert "aaa" in {m.actor for m in after.members}
+    assert after.count == before.count + 1
+    assert [c.actor for c in reader.diff("2009-01-01", "2010-01-01", "test").joined] == ["aaa"]
+
+
+def test_views_are_bounded(sqlite_url, monkeypatch):
+    import ledger.api as api
+    monkeypatch.setattr(api, "VIEWS", 1)
+    ledger = Ledger.open(sqlite_url, bundled_data=False)
+    ledger.import_file(data("world.yaml"))
+    ledger.import_file(data("iraq-sample.yaml"))
+    ledger.asof("2004-01-01", "test")
+    ledger.asof("2004-01-01", "pact-2000")
+    assert list(ledger._views) == ["pact-2000"]
