@@ -12,8 +12,21 @@ CHAINED = ("seq", "eid", "identity", "fact", "type", "version", "coalition_id", 
            "effective", "payload", "sources", "note", "recorded_at")
 
 
+_CANONICAL = json.JSONEncoder(sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+
 def canonical(value: Any) -> str:
-    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    # the same text as json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False),
+    # without building an encoder per call
+    return _CANONICAL.encode(value)
+
+
+_STORED = json.JSONEncoder(sort_keys=True)
+
+
+def stored(value: Any) -> str:
+    """JSON as stored in text columns (payload, sources, spell records): json.dumps(sort_keys=True)."""
+    return _STORED.encode(value)
 
 
 def digest(prev: str, row: Mapping[str, Any]) -> str:

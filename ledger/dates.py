@@ -34,6 +34,20 @@ class FuzzyDate:
 
 def parse_date(value: object) -> FuzzyDate:
     """Parse YYYY, YYYY-MM or YYYY-MM-DD; anything else raises DateError."""
+    if type(value) is str:
+        found = _PARSED.get(value)
+        if found is None:
+            found = _parse_date(value)
+            if len(_PARSED) < 100_000:      # a ledger has far fewer distinct date texts
+                _PARSED[value] = found
+        return found
+    return _parse_date(value)
+
+
+_PARSED: dict[str, FuzzyDate] = {}      # FuzzyDate is immutable: parsed texts are shared
+
+
+def _parse_date(value: object) -> FuzzyDate:
     if isinstance(value, datetime):
         raise DateError(f"{value!r} is a date-time; give a date (YYYY, YYYY-MM or YYYY-MM-DD)")
     if isinstance(value, date):

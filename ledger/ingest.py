@@ -20,7 +20,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from . import schema, store
-from .chain import identity
+from .chain import identity, stored
 from .dates import parse_date
 from .errors import ConflictError, InputError, UnknownIdError
 from .files import Record
@@ -298,8 +298,7 @@ def event_row(cat: Catalogue, rec: Record, recorded_at: str) -> dict:
     return {"eid": key or "e" + ident[:16], "identity": ident, "fact": fact, "type": etype.name,
             "version": SCHEMA_VERSION, "coalition_id": coalition, "actor_id": actor, "date": date,
             "effective": effective, "date_lo": parse_date(date).lo.isoformat(),
-            "payload": json.dumps(payload, sort_keys=True),
-            "sources": json.dumps(citations, sort_keys=True), "note": _text(rec, d, "note"),
+            "payload": stored(payload), "sources": stored(citations), "note": _text(rec, d, "note"),
             "recorded_at": recorded_at}
 
 

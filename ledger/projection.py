@@ -16,7 +16,8 @@ from typing import Iterable
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
-from . import schema
+from . import schema, store
+from .chain import stored
 from .effects import Effect
 from .state import record, run, step
 
@@ -79,11 +80,12 @@ def _spells(actor: str, timeline: list[Effect]) -> Iterable[dict]:
 
 def replace_coalition(conn: Connection, coalition: str, rows: list[dict]) -> None:
     conn.execute(schema.spells.delete().where(schema.spells.c.coalition_id == coalition))
-    if rows:
-        conn.execute(schema.spells.insert(), [
-            {"coalition_id": coalition, "actor_id": r["actor_id"], "valid_from": r["valid_from"],
-             "valid_to": r["valid_to"], "status": r["status"], "troops": r["troops"],
-             "data": json.dumps(r["record"], sort_keys=True)} for r in rows])
+    store.insert_rows(conn, schema.spells, SPELL_COLUMNS, [
+        (coalition, r["actor_id"], r["valid_from"], r["valid_to"], r["status"], r["troops"],
+         stored(r["record"])) for r in rows])
+
+
+SPELL_COLUMNS = ("coalition_id", "actor_id", "valid_from", "valid_to", "status", "troops", "data")
 
 
 def records_at(conn: Connection, coalition: str, day: date) -> dict[str, dict]:

@@ -12,9 +12,8 @@ from the early one, and `possibly` gives the other scenario's status and troops.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
 from datetime import date
-from typing import Iterable
+from typing import Iterable, NamedTuple
 
 from .effects import Effect
 
@@ -22,8 +21,9 @@ IN = ("member", "signatory", "ratified", "party")          # statuses that make 
 TREATY_IN = ("signatory", "ratified", "party")
 
 
-@dataclass(frozen=True, slots=True)
-class ActorState:
+class ActorState(NamedTuple):
+    # A named tuple rather than a frozen dataclass: a replay makes a new state per effect, and
+    # `_replace` costs a fraction of `dataclasses.replace`.
     status: str                    # member | left | signatory | ratified | party | withdrawn | unsigned
     since: str                     # when the status began (date text)
     cause: int                     # seq of the event that last changed status or troops
@@ -48,7 +48,7 @@ def _caused(state: ActorState | None, eff: Effect, **changes) -> ActorState:
     base = dict(cause=eff.seq, cause_type=eff.event.type, cause_date=eff.when.text)
     if state is None:
         return ActorState(**{"status": "none", "since": eff.when.text, **base, **changes})
-    return replace(state, **base, **changes)
+    return state._replace(**base, **changes)
 
 
 def apply(state: ActorState | None, eff: Effect) -> tuple[ActorState | None, str | None]:
@@ -58,10 +58,10 @@ def apply(state: ActorState | None, eff: Effect) -> tuple[ActorState | None, str
     if kind == "join" or (kind == "troops" and status != "member"):
         if status == "member" and state.implicit and kind == "join":
             # the join dates what the earlier troop figure implied: it names since and sources
-            return replace(state, since=eff.when.text, status_sources=srcs, implicit=False), None
+            return state._replace(since=eff.when.text, status_sources=srcs, implicit=False), None
         if status == "member":
             alt = {"field": "since", "value": eff.when.text, "sources": list(srcs)}
-            return replace(state, disputed=state.disputed + (alt,)), "join-while-member"
+            return state._replace(disputed=state.disputed + (alt,)), "join-while-member"
         troops = ev.payload.get("troops")
         new = _caused(None, eff, status="member", since=eff.when.text, status_sources=srcs,
                       troops=troops, approx=bool(ev.payload.get("approx")),

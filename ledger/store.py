@@ -140,6 +140,23 @@ def head(conn: Connection) -> tuple[int, str]:
     return (row.seq, row.hash) if row else (0, GENESIS)
 
 
+def head_token(conn: Connection) -> tuple[int, str]:
+    """`head` through the driver, outside SQLAlchemy: it is asked before every answer served from
+    memory (`view.py`), where SQLAlchemy's per-statement cost would be most of the answer's."""
+    cur = conn.connection.driver_connection.cursor()
+    try:
+        cur.execute("SELECT seq, hash FROM events ORDER BY seq DESC LIMIT 1")
+        row = cur.fetchone()
+    except conn.dialect.dbapi.Error as exc:
+        raise DatabaseError(f"database {redact(conn.engine.url)} failed: {_short(exc)}") from None
+    finally:
+        cur.close()
+    return (row[0], row[1]) if row else (0, GENESIS)
+
+
+EVENT_COLUMNS = tuple(c.name for c in schema.events.columns)
+
+
 def insert_events(conn: Connection, rows: list[dict]) -> None:
     """Chain and insert prepared rows (without seq/prev_hash/hash). Caller holds the write lock."""
     seq, prev = head(conn)
@@ -148,8 +165,19 @@ def insert_events(conn: Connection, rows: list[dict]) -> None:
         row["seq"] = seq
         row["prev_hash"] = prev
         row["hash"] = prev = digest(prev, row)
-    if rows:
-        conn.execute(schema.events.insert(), rows)
+    insert_rows(conn, schema.events, EVENT_COLUMNS, [tuple(r[c] for c in EVENT_COLUMNS) for r in rows])
+
+
+def insert_rows(conn: Connection, table: sa.Table, columns: tuple[str, ...], rows: list[tuple]) -> None:
+    """Many rows in one driver call. Bulk appends spend most of their time here, and SQLAlchemy's
+    per-row parameter processing would double it; the statement is still built from the schema."""
+    if not rows:
+        return
+    quote = conn.dialect.identifier_preparer.quote
+    mark = "?" if conn.dialect.paramstyle == "qmark" else "%s"
+    sql = (f"INSERT INTO {quote(table.name)} ({', '.join(quote(c) for c in columns)}) "
+           f"VALUES ({', '.join([mark] * len(columns))})")
+    conn.exec_driver_sql(sql, rows)
 
 
 def existing_identities(conn: Connection, identities: list[str]) -> set[str]:
