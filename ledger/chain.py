@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from operator import itemgetter
 from typing import Any, Mapping
 
 GENESIS = "0" * 64
@@ -13,6 +14,9 @@ CHAINED = ("seq", "eid", "identity", "fact", "type", "version", "coalition_id", 
 
 
 _CANONICAL = json.JSONEncoder(sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+
+_chained = itemgetter(*CHAINED)
 
 
 def canonical(value: Any) -> str:
@@ -30,7 +34,7 @@ def stored(value: Any) -> str:
 
 
 def digest(prev: str, row: Mapping[str, Any]) -> str:
-    body = canonical([prev] + [row[name] for name in CHAINED])
+    body = canonical([prev, *_chained(row)])
     return hashlib.sha256(body.encode("utf-8")).hexdigest()
 
 
