@@ -13,11 +13,11 @@ from collections import defaultdict
 from datetime import date
 from typing import Iterable
 
+import orjson
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from . import schema, store
-from .chain import stored
 from .effects import Effect
 from .state import record, run, step
 
@@ -31,11 +31,29 @@ def build(effects: list[Effect]) -> list[dict]:
     rows: list[dict] = []
     for actor, mine in own.items():
         timeline = sorted(mine + shared, key=lambda e: e.order)
-        rows.extend(_spells(actor, timeline))
+        exact = all(e.lo == e.hi for e in timeline)
+        rows.extend(_spells(actor, (_exact_records if exact else _records)(actor, timeline)))
     return rows
 
 
-def _spells(actor: str, timeline: list[Effect]) -> Iterable[dict]:
+def _spells(actor: str, records: Iterable[tuple[date, dict | None]]) -> Iterable[dict]:
+    """Spells from the actor's record on each breakpoint day: a spell runs while it is unchanged."""
+    open_row: dict | None = None
+    for day, rec in records:
+        if open_row is not None and rec == open_row["record"]:
+            continue
+        if open_row is not None:
+            open_row["valid_to"] = day.isoformat()
+            yield open_row
+            open_row = None
+        if rec is not None:
+            open_row = {"actor_id": actor, "valid_from": day.isoformat(), "valid_to": None,
+                        "status": rec["status"], "troops": rec["troops"], "record": rec}
+    if open_row is not None:
+        yield open_row
+
+
+def _records(actor: str, timeline: list[Effect]) -> Iterable[tuple[date, dict | None]]:
     """One sweep over the actor's breakpoints. The early scenario grows as a prefix of the timeline
     (it is sorted by lo). The late one takes effects as their hi falls due; when one falls due
     before an effect already applied (a wide date overtaken by a narrow one), the late state is
@@ -46,7 +64,6 @@ def _spells(actor: str, timeline: list[Effect]) -> Iterable[dict]:
     late: dict = {}
     applied: list[int] = []
     next_lo = next_hi = 0
-    open_row: dict | None = None
     for day in points:
         while next_lo < len(timeline) and timeline[next_lo].lo <= day:
             step(early, timeline[next_lo])
@@ -64,25 +81,32 @@ def _spells(actor: str, timeline: list[Effect]) -> Iterable[dict]:
             else:
                 applied = sorted(applied + due)
                 late = run(timeline[k] for k in applied)
-        rec = record(actor, early.get(actor), late.get(actor))
-        if open_row is not None and rec == open_row["record"]:
-            continue
-        if open_row is not None:
-            open_row["valid_to"] = day.isoformat()
-            yield open_row
-            open_row = None
-        if rec is not None:
-            open_row = {"actor_id": actor, "valid_from": day.isoformat(), "valid_to": None,
-                        "status": rec["status"], "troops": rec["troops"], "record": rec}
-    if open_row is not None:
-        yield open_row
+        yield day, record(actor, early.get(actor), late.get(actor))
+
+
+def _exact_records(actor: str, timeline: list[Effect]) -> Iterable[tuple[date, dict | None]]:
+    """`_records` when every date is exact: the two scenarios are one, stepped once."""
+    states: dict = {}
+    i, n = 0, len(timeline)
+    while i < n:
+        day = timeline[i].lo
+        while i < n and timeline[i].lo == day:
+            step(states, timeline[i])
+            i += 1
+        state = states.get(actor)
+        yield day, record(actor, state, state)
 
 
 def replace_coalition(conn: Connection, coalition: str, rows: list[dict]) -> None:
     conn.execute(schema.spells.delete().where(schema.spells.c.coalition_id == coalition))
     store.insert_rows(conn, schema.spells, SPELL_COLUMNS, [
         (coalition, r["actor_id"], r["valid_from"], r["valid_to"], r["status"], r["troops"],
-         stored(r["record"])) for r in rows])
+         spell_json(r["record"])) for r in rows])
+
+
+def spell_json(record: dict) -> str:
+    # a spell's record is only ever read back as JSON, never compared as text: compact is fine
+    return orjson.dumps(record, option=orjson.OPT_SORT_KEYS).decode("utf-8")
 
 
 SPELL_COLUMNS = ("coalition_id", "actor_id", "valid_from", "valid_to", "status", "troops", "data")
