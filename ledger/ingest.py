@@ -16,6 +16,7 @@ from types import SimpleNamespace
 from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable
 
+import orjson
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
@@ -378,6 +379,7 @@ def ingest(conn: Connection, records: Iterable[Record], summary: Summary, record
         cat.pending_refs.clear()
 
     for n, rec in enumerate(records, start=1):
+        _check_unicode(rec)
         if rec.kind != "event":
             flush()
             summary.declared += declare(cat, rec)
@@ -398,6 +400,28 @@ def ingest(conn: Connection, records: Iterable[Record], summary: Summary, record
         if progress and n % 1000 == 0:
             progress(1000)
     flush()
+
+
+def _check_unicode(rec: Record) -> None:
+    """Text that is not Unicode (a lone surrogate, e.g. "\\ud800" in JSON) can be neither stored
+    nor digested: refuse it, naming the field."""
+    try:
+        orjson.dumps(rec.data, default=str)
+    except orjson.JSONEncodeError:
+        for key, value in rec.data.items():
+            if _has_surrogate(key) or _has_surrogate(value):
+                raise rec.error("is not valid Unicode text (it holds a lone surrogate)", str(key))
+        # anything else orjson refuses (a non-text key, a huge integer) the field checks name
+
+
+def _has_surrogate(value: Any) -> bool:
+    if isinstance(value, str):
+        return any("\ud800" <= c <= "\udfff" for c in value)
+    if isinstance(value, dict):
+        return any(_has_surrogate(k) or _has_surrogate(v) for k, v in value.items())
+    if isinstance(value, (list, tuple)):
+        return any(_has_surrogate(v) for v in value)
+    return False
 
 
 NOTED = 1000    # duplicates and conflicts listed one by one (all are counted)

@@ -172,3 +172,16 @@ def test_duplicates_across_chunks_of_a_large_file(ledger, tmp_path, monkeypatch)
     text = "".join(line.format(a=a) for a in ["esp", "gbr", "pol", "aaa", "esp", "bbb", "gbr"])
     summary = ledger.import_file(write(tmp_path, "chunks.jsonl", text))
     assert (summary.new, summary.duplicate) == (5, 2) and count(ledger) == 5
+
+
+def test_text_that_is_not_unicode_is_refused_by_field(ledger, tmp_path):
+    # "\ud800" in JSON decodes to a lone surrogate, which can be neither stored as UTF-8 nor digested
+    path = write(tmp_path, "s.jsonl",
+                 '{"type": "join", "coalition": "test", "actor": "esp", "date": "2003", '
+                 '"source": "s1"}\n'
+                 '{"type": "join", "coalition": "test", "actor": "pol", "date": "2003", '
+                 '"source": "s1", "note": "a\\ud800b"}\n')
+    before = ledger.head()
+    with pytest.raises(InputError, match=r"s\.jsonl:2: field 'note': is not valid Unicode"):
+        ledger.import_file(path)
+    assert ledger.head() == before
