@@ -436,14 +436,14 @@ def _flush(conn: Connection, pending: list[tuple[Record, dict]], summary: Summar
     if not pending:
         return
     ident = {r["identity"]: (rec, r) for rec, r in pending}
-    t = schema.events
-    dupes = {row.identity: row.seq for row in conn.execute(
-        sa.select(t.c.identity, t.c.seq).where(t.c.identity.in_(list(ident))))} if ident else {}
+    dupes = dict(store.events_in(conn, "identity", list(ident), ("identity", "seq")))
     facts = {}
-    for chunk in _chunks([r["fact"] for _, r in pending if r["identity"] not in dupes], 500):
-        for row in conn.execute(sa.select(t.c.fact, t.c.payload, t.c.seq).where(t.c.fact.in_(chunk))):
-            facts.setdefault(row.fact, []).append((row.payload, f"event #{row.seq}"))
-    taken = store.existing_eids(conn, [r["eid"] for _, r in pending if r["identity"] not in dupes])
+    for fact, payload, seq in store.events_in(
+            conn, "fact", [r["fact"] for _, r in pending if r["identity"] not in dupes],
+            ("fact", "payload", "seq")):
+        facts.setdefault(fact, []).append((payload, f"event #{seq}"))
+    taken = {eid for (eid,) in store.events_in(
+        conn, "eid", [r["eid"] for _, r in pending if r["identity"] not in dupes], ("eid",))}
     rows = []
     for rec, row in pending:
         if row["identity"] in dupes:
@@ -465,8 +465,3 @@ def _flush(conn: Connection, pending: list[tuple[Record, dict]], summary: Summar
         rows.append(row)
     store.insert_events(conn, rows)
     summary.seqs.extend(r["seq"] for r in rows)
-
-
-def _chunks(items: list, size: int):
-    for i in range(0, len(items), size):
-        yield items[i:i + size]
