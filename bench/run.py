@@ -191,7 +191,7 @@ def child_import(url: str, path: str, profile: str | None) -> None:
     """Run by the child: import one file and print timings and peak memory as JSON."""
     from ledger import Ledger
     ledger = Ledger.open(url, bundled_data=False)
-    base_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    base_kb = peak_rss_kb()
     cpu0, started = cpu_seconds(), time.perf_counter()
     if profile:
         import cProfile
@@ -201,11 +201,24 @@ def child_import(url: str, path: str, profile: str | None) -> None:
     else:
         summary = ledger.import_file(path)
     seconds, cpu = time.perf_counter() - started, cpu_seconds() - cpu0
-    peak_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    peak_kb = peak_rss_kb()
     ledger.close()
     print(json.dumps({"seconds": seconds, "cpu_seconds": cpu, "new": summary.new,
                       "duplicate": summary.duplicate, "conflicting": summary.conflicting,
                       "base_rss_mb": base_kb / 1024, "peak_rss_mb": peak_kb / 1024}))
+
+
+def peak_rss_kb() -> int:
+    """This process's peak resident memory. On Linux ru_maxrss survives exec, so a child started by
+    a big parent would report the parent's peak; /proc's VmHWM is the child's own."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as status:
+            for line in status:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1])
+    except OSError:
+        pass
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 
 
 def cpu_seconds() -> float:
