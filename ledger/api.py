@@ -210,8 +210,7 @@ class Ledger:
 
     def _view(self, coalition: str) -> CoalitionView:
         """The coalition's spells in memory, valid for the current head of the log."""
-        with self.engine.connect() as conn:
-            token = store.head_token(conn)
+        token = store.head_token(self.engine)
         cid = self._ids.get(("coalition", coalition))
         view = self._views.get(cid) if cid else None
         if view is not None and view.token == token:

@@ -147,17 +147,19 @@ def head(conn: Connection) -> tuple[int, str]:
     return (row.seq, row.hash) if row else (0, GENESIS)
 
 
-def head_token(conn: Connection) -> tuple[int, str]:
+def head_token(engine: Engine) -> tuple[int, str]:
     """`head` through the driver, outside SQLAlchemy: it is asked before every answer served from
     memory (`view.py`), where SQLAlchemy's per-statement cost would be most of the answer's."""
-    cur = conn.connection.driver_connection.cursor()
     try:
-        cur.execute("SELECT seq, hash FROM events ORDER BY seq DESC LIMIT 1")
-        row = cur.fetchone()
-    except conn.dialect.dbapi.Error as exc:
-        raise DatabaseError(f"database {redact(conn.engine.url)} failed: {_short(exc)}") from None
-    finally:
-        cur.close()
+        with engine.connect() as conn:
+            cur = conn.connection.driver_connection.cursor()
+            try:
+                cur.execute("SELECT seq, hash FROM events ORDER BY seq DESC LIMIT 1")
+                row = cur.fetchone()
+            finally:
+                cur.close()
+    except (sa.exc.DBAPIError, engine.dialect.dbapi.Error) as exc:
+        raise DatabaseError(f"database {redact(engine.url)} failed: {_short(exc)}") from None
     return (row[0], row[1]) if row else (0, GENESIS)
 
 

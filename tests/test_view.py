@@ -1,8 +1,11 @@
 """The in-memory view behind warm `asof`/`diff`/`growth`: the same answers as the spells table, and
 never stale when another process (another Ledger) appends."""
+import shutil
 from datetime import date, timedelta
 
-from ledger import Ledger, projection, store
+import pytest
+
+from ledger import DatabaseError, Ledger, projection, store
 from conftest import data
 
 
@@ -48,3 +51,16 @@ def test_views_are_bounded(sqlite_url, monkeypatch):
     ledger.asof("2004-01-01", "test")
     ledger.asof("2004-01-01", "pact-2000")
     assert list(ledger._views) == ["pact-2000"]
+
+
+def test_a_lost_database_is_a_database_error(tmp_path):
+    folder = tmp_path / "shared"
+    folder.mkdir()
+    ledger = Ledger.open(f"sqlite:///{folder / 'ledger.sqlite'}", bundled_data=False)
+    ledger.import_file(data("world.yaml"))
+    ledger.import_file(data("iraq-sample.yaml"))
+    ledger.asof("2004-01-01", "test")
+    ledger.close()                      # the pooled connection goes, and so does the file
+    shutil.rmtree(folder)
+    with pytest.raises(DatabaseError, match="failed: "):
+        ledger.asof("2004-01-01", "test")
