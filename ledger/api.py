@@ -223,11 +223,8 @@ class Ledger:
                       for r in projection.coalition_spells(conn, cid)]
             names = self._names(conn, {rec["actor"] for _, _, rec in spells})
             cites = self._cite(conn, {s for _, _, rec in spells for s in rec["sources"]})
-            t = schema.events
             claims = [(row.date_lo, row.seq, claim(row.date, row.payload, row.sources))
-                      for row in conn.execute(sa.select(t.c.date_lo, t.c.seq, t.c.date, t.c.payload,
-                                                        t.c.sources)
-                                              .where(t.c.coalition_id == cid, t.c.type == "count_claim"))]
+                      for row in self._claim_rows(conn, cid)]
             view = CoalitionView(self._coalition(conn, cid), token, spells, names, cites, claims)
         self._views[cid] = view
         while len(self._views) > VIEWS:
@@ -254,12 +251,19 @@ class Ledger:
             return summarise(coal.id, coal.name, coal.kind, day, known, recs, names, cites,
                              self._claims(conn, coal.id, day, known))
 
-    def _claims(self, conn, cid: str, day: date, known: str) -> list[dict]:
+    @staticmethod
+    def _claim_rows(conn, cid: str, known: str | None = None):
+        """The coalition's `count_claim` events (recorded by `known`), in order of recording."""
         t = schema.events
-        query = sa.select(t.c.date, t.c.payload, t.c.sources).where(
-            t.c.coalition_id == cid, t.c.type == "count_claim", t.c.date_lo <= day.isoformat(),
-            t.c.recorded_at <= known).order_by(t.c.seq)
-        return [claim(*row) for row in conn.execute(query)]
+        query = sa.select(t.c.date_lo, t.c.seq, t.c.date, t.c.payload, t.c.sources).where(
+            t.c.coalition_id == cid, t.c.type == "count_claim").order_by(t.c.seq)
+        if known:
+            query = query.where(t.c.recorded_at <= known)
+        return conn.execute(query)
+
+    def _claims(self, conn, cid: str, day: date, known: str) -> list[dict]:
+        return [claim(row.date, row.payload, row.sources)
+                for row in self._claim_rows(conn, cid, known) if row.date_lo <= day.isoformat()]
 
     def diff(self, start: str | date, end: str | date, coalition: str,
              known_at: str | None = None) -> Diff:

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import json
 import re
+from contextlib import contextmanager
 from operator import itemgetter
 from types import MappingProxyType
-from contextlib import contextmanager
 from typing import Any, Iterator
 
 import sqlalchemy as sa
