@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import difflib
 import json
+import threading
 from collections import Counter, OrderedDict
 from datetime import date, timedelta
 from typing import Any, Callable, Iterable
@@ -45,6 +46,7 @@ class Ledger:
         self._coalitions: dict[str, Coalition] = {}
         self._labels: dict[str, dict] = {"actor": {}, "source": {}}
         self._views: OrderedDict[str, CoalitionView] = OrderedDict()
+        self._views_lock = threading.Lock()     # a Ledger may serve several threads
 
     def _forget(self) -> None:
         self._ids.clear()
@@ -212,10 +214,11 @@ class Ledger:
         """The coalition's spells in memory, valid for the current head of the log."""
         token = store.head_token(self.engine)
         cid = self._ids.get(("coalition", coalition))
-        view = self._views.get(cid) if cid else None
-        if view is not None and view.token == token:
-            self._views.move_to_end(cid)
-            return view
+        with self._views_lock:
+            view = self._views.get(cid) if cid else None
+            if view is not None and view.token == token:
+                self._views.move_to_end(cid)
+                return view
         with store.reading(self.engine) as conn:
             cid = self._resolve(conn, "coalition", coalition)
             token = store.head(conn)
@@ -226,9 +229,10 @@ class Ledger:
             claims = [(row.date_lo, row.seq, claim(row.date, row.payload, row.sources))
                       for row in self._claim_rows(conn, cid)]
             view = CoalitionView(self._coalition(conn, cid), token, spells, names, cites, claims)
-        self._views[cid] = view
-        while len(self._views) > VIEWS:
-            self._views.popitem(last=False)
+        with self._views_lock:
+            self._views[cid] = view
+            while len(self._views) > VIEWS:
+                self._views.popitem(last=False)
         return view
 
     # -- queries -----------------------------------------------------------------------------

@@ -1,10 +1,12 @@
 """The in-memory view behind warm `asof`/`diff`/`growth`: the same answers as the spells table, and
 never stale when another process (another Ledger) appends."""
 import shutil
+from concurrent.futures import ThreadPoolExecutor
 from datetime import date, timedelta
 
 import pytest
 
+import ledger.api as api
 from ledger import DatabaseError, Ledger, projection, store
 from conftest import data
 
@@ -43,7 +45,6 @@ def test_another_writer_is_seen_at_once(sqlite_url):
 
 
 def test_views_are_bounded(sqlite_url, monkeypatch):
-    import ledger.api as api
     monkeypatch.setattr(api, "VIEWS", 1)
     ledger = Ledger.open(sqlite_url, bundled_data=False)
     ledger.import_file(data("world.yaml"))
@@ -64,3 +65,15 @@ def test_a_lost_database_is_a_database_error(tmp_path):
     shutil.rmtree(folder)
     with pytest.raises(DatabaseError, match="failed: "):
         ledger.asof("2004-01-01", "test")
+
+
+def test_threads_share_a_ledger(sqlite_url, monkeypatch):
+    monkeypatch.setattr(api, "VIEWS", 1)        # every other question evicts the other view
+    ledger = Ledger.open(sqlite_url, bundled_data=False)
+    ledger.import_file(data("world.yaml"))
+    ledger.import_file(data("iraq-sample.yaml"))
+    want = {c: ledger.asof("2004-01-01", c).to_dict() for c in ("test", "pact-2000")}
+    asks = ["test", "pact-2000"] * 200
+    with ThreadPoolExecutor(8) as pool:
+        got = list(pool.map(lambda c: (c, ledger.asof("2004-01-01", c).to_dict()), asks))
+    assert all(answer == want[c] for c, answer in got)
