@@ -109,7 +109,7 @@ class Ledger:
                 touched = sorted(summary.coalitions)
                 if summary.dry_run:
                     before = {c: _spell_set(conn, c) for c in touched}
-                self._rebuild(conn, touched)
+                self._rebuild(conn, touched, summary.actors)
                 if summary.dry_run:
                     summary.changes = {c: _spell_changes(before[c], _spell_set(conn, c))
                                        for c in touched}
@@ -129,13 +129,23 @@ class Ledger:
             self._rebuild(conn, ids)
             return conn.execute(sa.select(sa.func.count()).select_from(schema.spells)).scalar()
 
-    def _rebuild(self, conn: Connection, coalitions: list[str]) -> None:
+    def _rebuild(self, conn: Connection, coalitions: list[str], actors: dict | None = None) -> None:
+        """Rebuild the spells of these coalitions. Where `actors` names the only actors a
+        coalition's new events are about, only their spells are rebuilt: outside a treaty an
+        actor's spells depend on its own events and the coalition-level ones alone."""
         if not coalitions:
             return
         published = self._published(conn)
         for cid in coalitions:
-            effects = expand(self._coalition(conn, cid), self._events(conn, cid), published)
-            projection.replace_coalition(conn, cid, projection.build(effects))
+            coal = self._coalition(conn, cid)
+            who = (actors or {}).get(cid)
+            if who and coal.kind != "treaty":
+                events = [store.to_event(r) for r in store.event_rows(conn, coalition=cid, actors=who)]
+                rows = projection.build(expand(coal, events, published))
+                projection.replace_actors(conn, cid, who, rows)
+            else:
+                effects = expand(coal, self._events(conn, cid), published)
+                projection.replace_coalition(conn, cid, projection.build(effects))
         seq, _ = store.head(conn)
         store.set_meta(conn, "projection_seq", str(seq))
 

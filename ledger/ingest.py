@@ -52,6 +52,9 @@ class Summary:
     seqs: list = field(default_factory=list)           # seqs appended
     dry_run: bool = False
     changes: dict = field(default_factory=dict)        # coalition -> spell changes (dry run)
+    # coalition -> the actors its new events name, or None once one names none (an end, a
+    # correction) or too many: which spells must be rebuilt (see Ledger._rebuild)
+    actors: dict = field(default_factory=dict, repr=False)
 
     def to_dict(self) -> dict:
         return {"file": self.file, "new": self.new, "duplicate": self.duplicate,
@@ -402,6 +405,19 @@ def ingest(conn: Connection, records: Iterable[Record], summary: Summary, record
     flush()
 
 
+FEW = 20      # up to this many actors of a coalition are rebuilt one by one, more: the coalition
+
+
+def _touch(actors: dict, coalition: str, actor: str | None) -> None:
+    who = actors.setdefault(coalition, set())
+    if who is None:
+        return
+    if actor is None or len(who) >= FEW:
+        actors[coalition] = None
+    else:
+        who.add(actor)
+
+
 def _check_unicode(rec: Record) -> None:
     """Text that is not Unicode (a lone surrogate, e.g. "\\ud800" in JSON) can be neither stored
     nor digested: refuse it, naming the field."""
@@ -462,6 +478,7 @@ def _flush(conn: Connection, pending: list[tuple[Record, dict]], summary: Summar
             summary.new += 1
         facts.setdefault(row["fact"], []).append((row["payload"], f"line {rec.line}"))
         summary.coalitions.add(row["coalition_id"])
+        _touch(summary.actors, row["coalition_id"], row["actor_id"])
         rows.append(row)
     store.insert_events(conn, rows)
     summary.seqs.extend(r["seq"] for r in rows)

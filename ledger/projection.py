@@ -1,10 +1,11 @@
 """The spells projection: each actor's state in a coalition as piecewise-constant spells.
 
 A spell [valid_from, valid_to) holds the record `state.record` gives for every day in it. Spells are
-rebuilt for a whole coalition whenever an event of that coalition is appended (in the same
-transaction), because a treaty's entry into force moves every party's dates. Building sweeps each
-actor's breakpoints (every day an effect may or surely takes effect); `state.records_at` is the
-plain replay it must agree with.
+rebuilt in the transaction that appends: for the actors the new events name, or for the whole
+coalition when an event names none (an end, a correction) or the coalition is a treaty, where one
+deposit can move entry into force and so every party's dates. Building sweeps each actor's
+breakpoints (every day an effect may or surely takes effect); `state.records_at` is the plain
+replay it must agree with.
 """
 from __future__ import annotations
 
@@ -99,9 +100,20 @@ def _exact_records(actor: str, timeline: list[Effect]) -> Iterable[tuple[date, d
 
 def replace_coalition(conn: Connection, coalition: str, rows: list[dict]) -> None:
     conn.execute(schema.spells.delete().where(schema.spells.c.coalition_id == coalition))
+    _insert(conn, coalition, rows)
+
+
+def _insert(conn: Connection, coalition: str, rows: list[dict]) -> None:
     store.insert_rows(conn, schema.spells, SPELL_COLUMNS, [
         (coalition, r["actor_id"], r["valid_from"], r["valid_to"], r["status"], r["troops"],
          spell_json(r["record"])) for r in rows])
+
+
+def replace_actors(conn: Connection, coalition: str, actors: set[str], rows: list[dict]) -> None:
+    """Replace the spells of these actors of a coalition."""
+    t = schema.spells
+    conn.execute(t.delete().where(t.c.coalition_id == coalition, t.c.actor_id.in_(sorted(actors))))
+    _insert(conn, coalition, [r for r in rows if r["actor_id"] in actors])
 
 
 def spell_json(record: dict) -> str:

@@ -210,13 +210,17 @@ _EVENT_FIELDS = ("seq", "eid", "type", "version", "coalition_id", "actor_id", "d
 
 
 def event_rows(conn: Connection, *, coalition: str | None = None, actor: str | None = None,
-               known_at: str | None = None, after_seq: int = 0) -> Iterator[Any]:
+               known_at: str | None = None, after_seq: int = 0,
+               actors: set[str] | None = None) -> Iterator[Any]:
+    """Events in order of recording; `actors`: only theirs and the coalition-level ones."""
     t = schema.events
     query = sa.select(*(t.c[name] for name in _EVENT_FIELDS)).where(t.c.seq > after_seq).order_by(t.c.seq)
     if coalition is not None:
         query = query.where(t.c.coalition_id == coalition)
     if actor is not None:
         query = query.where(t.c.actor_id == actor)
+    if actors is not None:
+        query = query.where(sa.or_(t.c.actor_id.in_(sorted(actors)), t.c.actor_id.is_(None)))
     if known_at is not None:
         query = query.where(t.c.recorded_at <= known_at)
     return conn.execute(query)
