@@ -17,7 +17,7 @@ from .dates import add_months, format_instant, parse_date, parse_day, parse_inst
 from .effects import expand
 from .errors import ConflictError, UnknownIdError
 from .files import Record, read
-from .ingest import Summary, ingest, normalise
+from .ingest import Rows, Summary, ingest, normalise
 from .model import Actor, Coalition, Event, Source
 from .results import AsOf, Change, Diff, GrowthPoint, Problem, ReplayRow, Spell, Verification
 from .state import IN, apply, records_at
@@ -150,9 +150,8 @@ class Ledger:
         store.set_meta(conn, "projection_seq", str(seq))
 
     @staticmethod
-    def _published(conn: Connection) -> dict[str, str]:
-        t = schema.sources
-        return {r.id: r.published for r in conn.execute(sa.select(t.c.id, t.c.published))}
+    def _published(conn: Connection) -> "PublishedDates":
+        return PublishedDates(Rows(conn, schema.sources, "id"))
 
     @staticmethod
     def _events(conn: Connection, coalition: str, known_at: str | None = None) -> list[Event]:
@@ -439,6 +438,18 @@ class Ledger:
         from . import checks
         with store.reading(self.engine) as conn:
             return checks.run(self, conn)
+
+
+class PublishedDates:
+    """Sources' publication dates for the disagreement rule, read as it asks for them: an append
+    cites a source or two of the hundreds a ledger holds."""
+
+    def __init__(self, rows: Rows):
+        self.rows = rows
+
+    def get(self, source: str, default: str | None = None) -> str | None:
+        row = self.rows.get(source)
+        return row.published if row is not None else default
 
 
 def _detail(eff) -> str:

@@ -65,43 +65,80 @@ class Summary:
                 "changes": self.changes}
 
 
+class Rows:
+    """A reference table's rows by key, read on first use and kept for the transaction: an append
+    names a few of the thousands of actors, sources and aliases a ledger may hold."""
+
+    def __init__(self, conn: Connection, table: sa.Table, *key: str):
+        self.conn, self.table, self.key = conn, table, key
+        self.found: dict = {}
+        self.complete = False
+
+    def get(self, key: Any):
+        """The row for `key` (a tuple for a composite key), or None."""
+        if key in self.found or self.complete:
+            return self.found.get(key)
+        values = key if isinstance(key, tuple) else (key,)
+        row = self.conn.execute(sa.select(self.table).where(
+            *(self.table.c[k] == v for k, v in zip(self.key, values)))).first()
+        if row is not None:
+            self.found[key] = row
+        return row
+
+    def add(self, key: Any, row: Any) -> None:
+        self.found[key] = row
+
+    def keys(self) -> list:
+        """Every key (for "did you mean" hints, on the error path only)."""
+        if not self.complete:
+            for row in self.conn.execute(sa.select(self.table)):
+                values = tuple(getattr(row, k) for k in self.key)
+                self.found.setdefault(values if len(values) > 1 else values[0], row)
+            self.complete = True
+        return list(self.found)
+
+
 class Catalogue:
     """The ids the ledger knows, for resolving names and aliases inside one transaction."""
 
     def __init__(self, conn: Connection):
         self.conn = conn
-        self.coalitions = {r.id: r for r in conn.execute(sa.select(schema.coalitions))}
-        self.actors = {r.id: r.name for r in conn.execute(sa.select(schema.actors))}
-        self.sources = {r.id: r for r in conn.execute(sa.select(schema.sources))}
-        self.alias = {(r.namespace, r.alias): r.target for r in conn.execute(sa.select(schema.aliases))}
+        self.coalitions = Rows(conn, schema.coalitions, "id")
+        self.actors = Rows(conn, schema.actors, "id")
+        self.sources = Rows(conn, schema.sources, "id")
+        self.alias = Rows(conn, schema.aliases, "namespace", "alias")
         self.pending_refs: dict[str, tuple[str, str]] = {}    # events earlier in the same file
 
     def resolve(self, namespace: str, value: Any, rec: Record | None, fieldname: str) -> str:
         table = self.coalitions if namespace == "coalition" else self.actors
         if not isinstance(value, str) or not value.strip():
             raise _err(rec, f"{value!r} is not a {namespace} id", fieldname)
-        if value in table:
+        if table.get(value) is not None:
             return value
-        target = self.alias.get((namespace, normalise(value)))
+        target = self.alias_target(namespace, value)
         if target is not None:
             return target
-        names = list(table) + [a for (ns, a) in self.alias if ns == namespace]
+        names = table.keys() + [a for (ns, a) in self.alias.keys() if ns == namespace]
         close = difflib.get_close_matches(normalise(value), names, n=3, cutoff=0.6)
         hint = f" (did you mean {', '.join(repr(c) for c in close)}?)" if close else ""
         raise UnknownIdError(f"unknown {namespace} '{value}'{hint}", field=fieldname).located(
             *(rec.file, rec.lines.get(fieldname, rec.line)) if rec else (None, None))
 
+    def alias_target(self, namespace: str, name: str) -> str | None:
+        row = self.alias.get((namespace, normalise(name)))
+        return row.target if row is not None else None
+
     def add_alias(self, namespace: str, alias: str, target: str, rec: Record | None) -> None:
         key = (namespace, normalise(alias))
         if not key[1]:
             return
-        have = self.alias.get(key)
+        have = self.alias_target(namespace, alias)
         if have == target:
             return
         if have is not None:
             raise _err(rec, f"alias '{alias}' already names {namespace} '{have}'", "aliases",
                        ConflictError)
-        self.alias[key] = target
+        self.alias.add(key, SimpleNamespace(target=target))
         self.conn.execute(schema.aliases.insert().values(namespace=namespace, alias=key[1],
                                                          target=target, display=alias))
 
@@ -199,8 +236,7 @@ def declare_coalition(cat: Catalogue, rec: Record) -> bool:
         fresh = False
     else:
         cat.conn.execute(schema.coalitions.insert().values(**row))
-        cat.coalitions[cid] = cat.conn.execute(
-            sa.select(schema.coalitions).where(schema.coalitions.c.id == cid)).one()
+        cat.coalitions.add(cid, SimpleNamespace(**row))
         fresh = True
     for alias in _aliases(rec, d):
         cat.add_alias("coalition", alias, cid, rec)
@@ -215,11 +251,11 @@ def declare_actor(cat: Catalogue, rec: Record) -> bool:
     if kind not in ACTOR_KINDS:
         raise rec.error(f"{kind!r} is not one of {', '.join(ACTOR_KINDS)}", "kind")
     name = _text(rec, d, "name", True)
-    fresh = aid not in cat.actors
+    fresh = cat.actors.get(aid) is None
     if fresh:
         cat.conn.execute(schema.actors.insert().values(id=aid, name=name, kind=kind))
-        cat.actors[aid] = name
-    if cat.alias.get(("actor", normalise(name))) is None:   # a name taken by another actor stays theirs
+        cat.actors.add(aid, SimpleNamespace(id=aid, name=name, kind=kind))
+    if cat.alias_target("actor", name) is None:   # a name taken by another actor stays theirs
         cat.add_alias("actor", name, aid, rec)
     for alias in _aliases(rec, d):
         cat.add_alias("actor", alias, aid, rec)
@@ -242,7 +278,7 @@ def declare_source(cat: Catalogue, rec: Record) -> bool:
                        "sources are never edited: declare a new one", "id", ConflictError)
         return False
     cat.conn.execute(schema.sources.insert().values(**row))
-    cat.sources[sid] = SimpleNamespace(**row)
+    cat.sources.add(sid, SimpleNamespace(**row))
     return True
 
 
@@ -266,7 +302,7 @@ def event_row(cat: Catalogue, rec: Record, recorded_at: str) -> dict:
         hint = f" (did you mean {', '.join(repr(c) for c in close)}?)" if close else ""
         raise rec.error(f"unknown event type {d.get('type')!r}{hint}", "type")
     coalition = cat.resolve("coalition", d.get("coalition"), rec, "coalition")
-    ckind = cat.coalitions[coalition].kind
+    ckind = cat.coalitions.get(coalition).kind
     if ckind not in etype.kinds:
         raise rec.error(f"a '{etype.name}' event does not belong in a coalition of kind '{ckind}'",
                         "type")
@@ -335,8 +371,8 @@ def _citations(cat: Catalogue, rec: Record) -> list[dict]:
         if not isinstance(item, dict) or set(item) - {"source", "locator", "quote"}:
             raise rec.error("each citation is {source, locator, quote}", "sources")
         sid = item.get("source")
-        if not isinstance(sid, str) or sid not in cat.sources:
-            close = difflib.get_close_matches(str(sid), list(cat.sources), n=2)
+        if not isinstance(sid, str) or cat.sources.get(sid) is None:
+            close = difflib.get_close_matches(str(sid), cat.sources.keys(), n=2)
             hint = f" (did you mean {', '.join(repr(c) for c in close)}?)" if close else ""
             raise UnknownIdError(f"unknown source '{sid}'{hint}; declare it first").located(
                 rec.file, rec.lines.get("source", rec.lines.get("sources", rec.line)), "source")
