@@ -72,21 +72,25 @@ class Rows:
     def __init__(self, conn: Connection, table: sa.Table, *key: str):
         self.conn, self.table, self.key = conn, table, key
         self.found: dict = {}
+        self.absent: set = set()        # looked up and not there, in this transaction
         self.complete = False
 
     def get(self, key: Any):
         """The row for `key` (a tuple for a composite key), or None."""
-        if key in self.found or self.complete:
+        if key in self.found or key in self.absent or self.complete:
             return self.found.get(key)
         values = key if isinstance(key, tuple) else (key,)
         row = self.conn.execute(sa.select(self.table).where(
             *(self.table.c[k] == v for k, v in zip(self.key, values)))).first()
-        if row is not None:
+        if row is None:
+            self.absent.add(key)
+        else:
             self.found[key] = row
         return row
 
     def add(self, key: Any, row: Any) -> None:
         self.found[key] = row
+        self.absent.discard(key)
 
     def keys(self) -> list:
         """Every key (for "did you mean" hints, on the error path only)."""
