@@ -184,9 +184,8 @@ def insert_rows(conn: Connection, table: sa.Table, columns: tuple[str, ...], row
     if not rows:
         return
     quote = conn.dialect.identifier_preparer.quote
-    mark = "?" if conn.dialect.paramstyle == "qmark" else "%s"
     sql = (f"INSERT INTO {quote(table.name)} ({', '.join(quote(c) for c in columns)}) "
-           f"VALUES ({', '.join([mark] * len(columns))})")
+           f"VALUES ({_marks(conn, len(columns))})")
     conn.exec_driver_sql(sql, rows)
 
 
@@ -195,14 +194,18 @@ def events_in(conn: Connection, column: str, values: list[str], columns: tuple[s
     checks of a bulk append, through the driver (SQLAlchemy's expanding IN costs more than the
     index lookups themselves)."""
     quote = conn.dialect.identifier_preparer.quote
-    mark = "?" if conn.dialect.paramstyle == "qmark" else "%s"
     wanted = ", ".join(quote(schema.events.c[c].name) for c in columns)
     where = quote(schema.events.c[column].name)
     for i in range(0, len(values), 500):
         chunk = values[i:i + 500]
         yield from conn.exec_driver_sql(
-            f"SELECT {wanted} FROM events WHERE {where} IN ({', '.join([mark] * len(chunk))})",
+            f"SELECT {wanted} FROM events WHERE {where} IN ({_marks(conn, len(chunk))})",
             tuple(chunk))
+
+
+def _marks(conn: Connection, n: int) -> str:
+    """n positional parameter markers in the driver's style (sqlite3: ?, psycopg: %s)."""
+    return ", ".join(["?" if conn.dialect.paramstyle == "qmark" else "%s"] * n)
 
 
 _EVENT_FIELDS = ("seq", "eid", "type", "version", "coalition_id", "actor_id", "date", "effective",
