@@ -112,6 +112,20 @@ class Catalogue:
         self.sources = Rows(conn, schema.sources, "id")
         self.alias = Rows(conn, schema.aliases, "namespace", "alias")
         self.pending_refs: dict[str, tuple[str, str]] = {}    # events earlier in the same file
+        # many events cite alike and carry alike payloads: checked once, stored text made once
+        self.cited: dict[tuple, tuple[list[dict], str, list[str]]] = {}
+        self._stored: dict[tuple, str] = {}
+
+    def stored(self, payload: dict) -> str:
+        """`chain.stored(payload)`, remembered for payloads of plain values."""
+        try:
+            key = tuple((k, type(v), v) for k, v in sorted(payload.items()))
+            text = self._stored.get(key)
+        except TypeError:       # a nested value (a correction's `set`)
+            return stored(payload)
+        if text is None:
+            text = self._stored[key] = stored(payload)
+        return text
 
     def resolve(self, namespace: str, value: Any, rec: Record | None, fieldname: str) -> str:
         table = self.coalitions if namespace == "coalition" else self.actors
@@ -298,7 +312,7 @@ def event_row(cat: Catalogue, rec: Record, recorded_at: str) -> dict:
     """Validate one event record into a row ready to chain and insert."""
     d = rec.data
     for key in d:
-        if key not in EVENT_KEYS and key not in _payload_keys():
+        if key not in EVENT_FIELDS:
             raise rec.error("unknown field", key)
     etype = EVENT_TYPES.get(d["type"]) if isinstance(d.get("type"), str) else None
     if etype is None:
@@ -323,40 +337,53 @@ def event_row(cat: Catalogue, rec: Record, recorded_at: str) -> dict:
     if effective and parse_date(effective).hi < parse_date(date).lo and not retroactive:
         # only a succession may take effect before it is notified (from the day of independence)
         raise rec.error(f"effective {effective} is before the date {date}", "effective")
-    payload_in = {k: v for k, v in d.items() if k in _payload_keys()}
+    payload_in = {k: v for k, v in d.items() if k in PAYLOAD_KEYS}
     if "set" in d:
         payload_in["set"] = d["set"]
     try:
         payload = check_payload(etype, payload_in)
     except InputError as exc:
         raise exc.located(rec.file, rec.lines.get(exc.field, rec.line)) from None
-    citations = _citations(cat, rec)
+    citations, cited, source_ids = _citations(cat, rec)
     key = _check_id(rec, d["id"]) if d.get("id") not in (None, "") else None
     if etype.name in ("correct", "retract"):
         _check_ref(cat, rec, payload["ref"], coalition)
     ident = identity({"type": etype.name, "coalition": coalition, "actor": actor, "date": date,
                       "effective": effective, "payload": payload,
-                      "sources": sorted(c["source"] for c in citations)})
+                      "sources": source_ids})
     fact = identity({"type": etype.name, "coalition": coalition, "actor": actor, "date": date,
                      "effective": effective})
     return {"eid": key or "e" + ident[:16], "identity": ident, "fact": fact, "type": etype.name,
             "version": SCHEMA_VERSION, "coalition_id": coalition, "actor_id": actor, "date": date,
             "effective": effective, "date_lo": parse_date(date).lo.isoformat(),
-            "payload": stored(payload), "sources": stored(citations), "note": _text(rec, d, "note"),
+            "payload": cat.stored(payload), "sources": cited, "note": _text(rec, d, "note"),
             "recorded_at": recorded_at}
 
 
-_PAYLOAD_KEYS: set | None = None
+PAYLOAD_KEYS = frozenset(f for t in EVENT_TYPES.values() for f in t.required + t.optional)
+EVENT_FIELDS = EVENT_KEYS | PAYLOAD_KEYS
 
 
-def _payload_keys() -> set:
-    global _PAYLOAD_KEYS
-    if _PAYLOAD_KEYS is None:
-        _PAYLOAD_KEYS = {f for t in EVENT_TYPES.values() for f in t.required + t.optional}
-    return _PAYLOAD_KEYS
+def _citations(cat: Catalogue, rec: Record) -> tuple[list[dict], str, list[str]]:
+    """The record's citations, checked: (citations, their stored JSON, sorted source ids)."""
+    d = rec.data
+    key = None
+    if d.get("sources") in (None, "", []):
+        key = (d.get("source"), d.get("locator"), d.get("quote"))
+        if all(v is None or type(v) is str for v in key):
+            found = cat.cited.get(key)
+            if found is not None:       # checked before, and sources are never removed
+                return found
+        else:
+            key = None
+    out = _check_citations(cat, rec)
+    found = (out, stored(out), sorted(c["source"] for c in out))
+    if key is not None:
+        cat.cited[key] = found
+    return found
 
 
-def _citations(cat: Catalogue, rec: Record) -> list[dict]:
+def _check_citations(cat: Catalogue, rec: Record) -> list[dict]:
     d = rec.data
     if d.get("sources") not in (None, "", []):
         if d.get("source") not in (None, ""):
@@ -391,8 +418,7 @@ def _citations(cat: Catalogue, rec: Record) -> list[dict]:
 
 
 def _check_ref(cat: Catalogue, rec: Record, ref: str, coalition: str) -> None:
-    row = cat.conn.execute(sa.select(schema.events.c.coalition_id, schema.events.c.type)
-                           .where(schema.events.c.eid == ref)).first()
+    row = next(store.events_in(cat.conn, "eid", [ref], ("coalition_id", "type")), None)
     if row is None:
         row = cat.pending_refs.get(ref)
     if row is None:
