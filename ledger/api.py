@@ -11,7 +11,7 @@ from typing import Any, Callable, Iterable
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
-from . import bundled, projection, schema, store
+from . import bundled, projection, rebuilding, schema, store
 from .chain import GENESIS, digest
 from .dates import add_months, format_instant, parse_date, parse_day, parse_instant
 from .effects import expand
@@ -136,6 +136,7 @@ class Ledger:
         if not coalitions:
             return
         published = self._published(conn)
+        whole = []
         for cid in coalitions:
             coal = self._coalition(conn, cid)
             who = (actors or {}).get(cid)
@@ -144,8 +145,8 @@ class Ledger:
                 rows = projection.build(expand(coal, events, published))
                 projection.replace_actors(conn, cid, who, rows)
             else:
-                effects = expand(coal, self._events(conn, cid), published)
-                projection.replace_coalition(conn, cid, projection.build(effects))
+                whole.append(coal)
+        rebuilding.rebuild_coalitions(conn, whole, published)
         seq, _ = store.head(conn)
         store.set_meta(conn, "projection_seq", str(seq))
 

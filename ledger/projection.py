@@ -98,22 +98,24 @@ def _exact_records(actor: str, timeline: list[Effect]) -> Iterable[tuple[date, d
         yield day, record(actor, state, state)
 
 
-def replace_coalition(conn: Connection, coalition: str, rows: list[dict]) -> None:
+def replace_coalition(conn: Connection, coalition: str, spells: list[tuple]) -> None:
+    """Replace a coalition's spells with these `spell_tuples`."""
     conn.execute(schema.spells.delete().where(schema.spells.c.coalition_id == coalition))
-    _insert(conn, coalition, rows)
-
-
-def _insert(conn: Connection, coalition: str, rows: list[dict]) -> None:
-    store.insert_rows(conn, schema.spells, SPELL_COLUMNS, [
-        (coalition, r["actor_id"], r["valid_from"], r["valid_to"], r["status"], r["troops"],
-         spell_json(r["record"])) for r in rows])
+    store.insert_rows(conn, schema.spells, SPELL_COLUMNS, spells)
 
 
 def replace_actors(conn: Connection, coalition: str, actors: set[str], rows: list[dict]) -> None:
     """Replace the spells of these actors of a coalition."""
     t = schema.spells
     conn.execute(t.delete().where(t.c.coalition_id == coalition, t.c.actor_id.in_(sorted(actors))))
-    _insert(conn, coalition, [r for r in rows if r["actor_id"] in actors])
+    store.insert_rows(conn, t, SPELL_COLUMNS,
+                      spell_tuples(coalition, [r for r in rows if r["actor_id"] in actors]))
+
+
+def spell_tuples(coalition: str, rows: list[dict]) -> list[tuple]:
+    """`build`'s rows as values of SPELL_COLUMNS."""
+    return [(coalition, r["actor_id"], r["valid_from"], r["valid_to"], r["status"], r["troops"],
+             spell_json(r["record"])) for r in rows]
 
 
 def spell_json(record: dict) -> str:
