@@ -126,6 +126,8 @@ class Ledger:
         self._forget()
         with store.writing(self.engine) as conn:
             ids = [r[0] for r in conn.execute(sa.select(schema.coalitions.c.id))]
+            # all at once: deleting a million spells coalition by coalition costs more than replaying
+            conn.execute(schema.spells.delete())
             self._rebuild(conn, ids)
             return conn.execute(sa.select(sa.func.count()).select_from(schema.spells)).scalar()
 

@@ -36,7 +36,7 @@ def spell_rows(coalition: Coalition, rows: list[tuple], published: Mapping[str, 
 
 def rebuild_coalitions(conn: Connection, coalitions: list[Coalition], published: Mapping[str, str]) -> None:
     """Replace the spells of these coalitions with those replayed from their events."""
-    read = ((coal, _rows(conn, coal.id)) for coal in coalitions)
+    read = ((coal, store.coalition_event_tuples(conn, coal.id)) for coal in coalitions)
     first, size = [], 0                 # read until it is clear whether workers are worth it
     for coal, rows in read:
         first.append((coal, rows))
@@ -67,10 +67,6 @@ def _cores() -> int:
     if hasattr(os, "sched_getaffinity"):
         return len(os.sched_getaffinity(0))
     return os.cpu_count() or 1
-
-
-def _rows(conn: Connection, coalition: str) -> list[tuple]:
-    return [tuple(row) for row in store.event_rows(conn, coalition=coalition)]
 
 
 def _batches(read: Iterable[tuple[Coalition, list]]) -> Iterator[list[tuple[Coalition, list]]]:

@@ -229,6 +229,20 @@ def event_rows(conn: Connection, *, coalition: str | None = None, actor: str | N
     return conn.execute(query)
 
 
+def coalition_event_tuples(conn: Connection, coalition: str) -> list[tuple]:
+    """`event_rows(conn, coalition=...)` as plain tuples, straight from the driver's cursor: a
+    rebuild reads every event of the log, and SQLAlchemy's rows would cost more than the reading."""
+    quote = conn.dialect.identifier_preparer.quote
+    sql = (f"SELECT {', '.join(quote(c) for c in _EVENT_FIELDS)} FROM events "
+           f"WHERE coalition_id = {_marks(conn, 1)} ORDER BY seq")
+    cur = conn.connection.driver_connection.cursor()
+    try:
+        cur.execute(sql, (coalition,))
+        return cur.fetchall()
+    finally:
+        cur.close()
+
+
 def to_event(row: Any) -> Event:
     seq, eid, type_, version, coalition, actor, date, effective, payload, sources, note, recorded = row
     payload = json.loads(payload)
