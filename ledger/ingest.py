@@ -517,12 +517,14 @@ def _note(items: list, item: tuple) -> None:
 def _flush(conn: Connection, pending: list[tuple[Record, dict]], summary: Summary) -> None:
     if not pending:
         return
-    ident = {r["identity"]: (rec, r) for rec, r in pending}
-    dupes = dict(store.events_in(conn, "identity", list(ident), ("identity", "seq")))
-    facts = {}
-    for fact, payload, seq in store.events_in(
-            conn, "fact", [r["fact"] for _, r in pending if r["identity"] not in dupes],
-            ("fact", "payload", "seq")):
+    ident = {r["identity"] for _, r in pending}
+    # An event's fact is a digest of part of what its identity digests: the events stating the
+    # same facts include every duplicate, so one lookup finds both.
+    dupes, facts = {}, {}
+    for fact, identity, payload, seq in store.events_in(
+            conn, "fact", list({r["fact"] for _, r in pending}), ("fact", "identity", "payload", "seq")):
+        if identity in ident:
+            dupes[identity] = seq
         facts.setdefault(fact, []).append((payload, f"event #{seq}"))
     taken = {eid for (eid,) in store.events_in(
         conn, "eid", [r["eid"] for _, r in pending if r["identity"] not in dupes], ("eid",))}
