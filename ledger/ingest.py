@@ -518,11 +518,18 @@ def _flush(conn: Connection, pending: list[tuple[Record, dict]], summary: Summar
     if not pending:
         return
     ident = {r["identity"] for _, r in pending}
-    # An event's fact is a digest of part of what its identity digests: the events stating the
-    # same facts include every duplicate, so one lookup finds both.
+    wanted = {r["fact"] for _, r in pending}
+    days: dict[str, set] = {}
+    for _, r in pending:
+        days.setdefault(r["coalition_id"], set()).add(r["date"])
+    # Events stating the same fact share coalition and date (the (coalition_id, date) index), and
+    # a fact is a digest of part of what an identity digests: one lookup finds the duplicates too.
+    found = sorted((seq, fact, identity, payload) for cid, dates in days.items()
+                   for fact, identity, payload, seq in store.events_in(
+                       conn, "date", sorted(dates), ("fact", "identity", "payload", "seq"), coalition=cid)
+                   if fact in wanted)       # not another fact of the same day
     dupes, facts = {}, {}
-    for fact, identity, payload, seq in store.events_in(
-            conn, "fact", list({r["fact"] for _, r in pending}), ("fact", "identity", "payload", "seq")):
+    for seq, fact, identity, payload in found:
         if identity in ident:
             dupes[identity] = seq
         facts.setdefault(fact, []).append((payload, f"event #{seq}"))

@@ -76,7 +76,7 @@ events = Table(
     UniqueConstraint("identity"),
     Index(None, "coalition_id", "seq"),
     Index(None, "actor_id"),
-    Index(None, "fact"),
+    Index(None, "coalition_id", "date"),     # events stating the same facts (see ingest._flush)
 )
 
 # The projection: each actor's state in a coalition, piecewise constant over [valid_from, valid_to).

@@ -189,18 +189,21 @@ def insert_rows(conn: Connection, table: sa.Table, columns: tuple[str, ...], row
     conn.exec_driver_sql(sql, rows)
 
 
-def events_in(conn: Connection, column: str, values: list[str], columns: tuple[str, ...]) -> Iterator[tuple]:
-    """`columns` of the events whose `column` is one of `values`: the duplicate, conflict and id
-    checks of a bulk append, through the driver (SQLAlchemy's expanding IN costs more than the
-    index lookups themselves)."""
+def events_in(conn: Connection, column: str, values: list[str], columns: tuple[str, ...],
+              coalition: str | None = None) -> Iterator[tuple]:
+    """`columns` of the events (of `coalition`, if given) whose `column` is one of `values`: the
+    duplicate, conflict and id checks of a bulk append, through the driver (SQLAlchemy's expanding
+    IN costs more than the index lookups themselves)."""
     quote = conn.dialect.identifier_preparer.quote
     wanted = ", ".join(quote(schema.events.c[c].name) for c in columns)
     where = quote(schema.events.c[column].name)
+    within = "" if coalition is None else f"{quote('coalition_id')} = {_marks(conn, 1)} AND "
+    fixed = () if coalition is None else (coalition,)
     for i in range(0, len(values), 500):
         chunk = values[i:i + 500]
         yield from conn.exec_driver_sql(
-            f"SELECT {wanted} FROM events WHERE {where} IN ({_marks(conn, len(chunk))})",
-            tuple(chunk))
+            f"SELECT {wanted} FROM events WHERE {within}{where} IN ({_marks(conn, len(chunk))})",
+            fixed + tuple(chunk))
 
 
 def _marks(conn: Connection, n: int) -> str:
