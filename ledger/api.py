@@ -20,7 +20,7 @@ from .files import Record, read
 from .ingest import Rows, Summary, ingest, normalise
 from .model import Actor, Coalition, Event, Source
 from .results import AsOf, Change, Diff, GrowthPoint, Problem, ReplayRow, Spell, Verification
-from .state import IN, apply, records_at
+from .state import IN, apply, read_record, records_at
 from .summary import claim, summarise, treaty_counts
 from .view import CoalitionView
 
@@ -234,7 +234,7 @@ class Ledger:
         with store.reading(self.engine) as conn:
             cid = self._resolve(conn, "coalition", coalition)
             token = store.head(conn)
-            spells = [(r.valid_from, r.valid_to, json.loads(r.data))
+            spells = [(r.valid_from, r.valid_to, read_record(r.actor_id, r.status, r.troops, r.data))
                       for r in projection.coalition_spells(conn, cid)]
             names = self._names(conn, {rec["actor"] for _, _, rec in spells})
             cites = self._cite(conn, {s for _, _, rec in spells for s in rec["sources"]})
@@ -348,7 +348,7 @@ class Ledger:
             aid = self._resolve(conn, "actor", actor)
             out = []
             for row in projection.actor_spells(conn, aid):
-                rec = json.loads(row.data)
+                rec = read_record(aid, row.status, row.troops, row.data)
                 out.append(Spell(row.coalition_id, aid, row.status, row.valid_from, row.valid_to,
                                  row.troops, rec["since"], tuple(rec["sources"]), rec["uncertain"]))
             return out

@@ -9,13 +9,13 @@ projection — returns None and the caller takes the full path, which gives the 
 """
 from __future__ import annotations
 
-import json
 import os
 import sqlite3
 from datetime import date
 
 from .results import AsOf
 from .schema_revision import SCHEMA_REVISION
+from .state import read_record
 from .summary import claim, summarise
 
 
@@ -71,8 +71,8 @@ def _asof(con, coalition: str, day: date, bundled: bool) -> AsOf | None:
         return None
     name, kind = con.execute("SELECT name, kind FROM coalitions WHERE id = ?", (cid,)).fetchone()
     d = day.isoformat()
-    recs = {actor: json.loads(data) for actor, data in con.execute(
-        "SELECT actor_id, data FROM spells WHERE coalition_id = ? AND valid_from <= ? "
+    recs = {actor: read_record(actor, status, troops, data) for actor, status, troops, data in con.execute(
+        "SELECT actor_id, status, troops, data FROM spells WHERE coalition_id = ? AND valid_from <= ? "
         "AND (valid_to IS NULL OR valid_to > ?)", (cid, d, d))}
     listed = [r for r in recs.values() if r["status"] in ("member", "signatory", "ratified", "party")]
     names = _lookup(con, "SELECT id, name FROM actors WHERE id IN ({})", {r["actor"] for r in listed},

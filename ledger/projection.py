@@ -9,18 +9,16 @@ replay it must agree with.
 """
 from __future__ import annotations
 
-import json
 from collections import defaultdict
 from datetime import date
 from typing import Iterable
 
-import orjson
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from . import schema, store
 from .effects import Effect
-from .state import record, run, step
+from .state import read_record, record, run, step, stored_record
 
 
 def build(effects: list[Effect]) -> list[dict]:
@@ -115,12 +113,7 @@ def replace_actors(conn: Connection, coalition: str, actors: set[str], rows: lis
 def spell_tuples(coalition: str, rows: list[dict]) -> list[tuple]:
     """`build`'s rows as values of SPELL_COLUMNS."""
     return [(coalition, r["actor_id"], r["valid_from"], r["valid_to"], r["status"], r["troops"],
-             spell_json(r["record"])) for r in rows]
-
-
-def spell_json(record: dict) -> str:
-    # a spell's record is only ever read back as JSON, never compared as text: compact is fine
-    return orjson.dumps(record, option=orjson.OPT_SORT_KEYS).decode("utf-8")
+             stored_record(r["record"])) for r in rows]
 
 
 SPELL_COLUMNS = ("coalition_id", "actor_id", "valid_from", "valid_to", "status", "troops", "data")
@@ -129,10 +122,10 @@ SPELL_COLUMNS = ("coalition_id", "actor_id", "valid_from", "valid_to", "status",
 def records_at(conn: Connection, coalition: str, day: date) -> dict[str, dict]:
     t = schema.spells
     d = day.isoformat()
-    query = sa.select(t.c.actor_id, t.c.data).where(
+    query = sa.select(t.c.actor_id, t.c.status, t.c.troops, t.c.data).where(
         t.c.coalition_id == coalition, t.c.valid_from <= d,
         sa.or_(t.c.valid_to.is_(None), t.c.valid_to > d))
-    return {row.actor_id: json.loads(row.data) for row in conn.execute(query)}
+    return {row.actor_id: read_record(*row) for row in conn.execute(query)}
 
 
 def actor_spells(conn: Connection, actor: str) -> list:

@@ -64,3 +64,4 @@ def test_a_failing_worker_leaves_the_spells_as_they_were(tmp_path, forcing_worke
         ledger.rebuild()
     assert CountingPool.started == 1
     assert all_spells(ledger) == before
+

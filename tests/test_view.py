@@ -1,5 +1,6 @@
 """The in-memory view behind warm `asof`/`diff`/`growth`: the same answers as the spells table, and
 never stale when another process (another Ledger) appends."""
+import json
 import shutil
 from concurrent.futures import ThreadPoolExecutor
 from datetime import date, timedelta
@@ -8,6 +9,8 @@ import pytest
 
 import ledger.api as api
 from ledger import DatabaseError, Ledger, projection, store
+from ledger.effects import expand
+from ledger.state import read_record, stored_record
 from conftest import data
 
 
@@ -77,3 +80,21 @@ def test_threads_share_a_ledger(sqlite_url, monkeypatch):
     with ThreadPoolExecutor(8) as pool:
         got = list(pool.map(lambda c: (c, ledger.asof("2004-01-01", c).to_dict()), asks))
     assert all(answer == want[c] for c, answer in got)
+
+
+def test_spells_store_records_compactly_and_read_them_back_whole(tmp_path):
+    """Every record of the bundled data's projection survives the stored form, which is at most
+    half the size of the whole record; a record stored whole (the earlier form) reads alike."""
+    ledger = Ledger.open(f"sqlite:///{tmp_path / 'ledger.sqlite'}")
+    whole = compact = 0
+    with store.reading(ledger.engine) as conn:
+        published = ledger._published(conn)
+        for cid in [c.id for c in ledger.coalitions()]:
+            rows = projection.build(expand(ledger._coalition(conn, cid), ledger._events(conn, cid), published))
+            for r in rows:
+                rec, text = r["record"], stored_record(r["record"])
+                assert read_record(r["actor_id"], r["status"], r["troops"], text) == rec
+                old = json.dumps(rec, sort_keys=True)
+                assert read_record(r["actor_id"], r["status"], r["troops"], old) == rec
+                whole, compact = whole + len(old), compact + len(text)
+    assert whole > 100_000 and compact <= whole / 2
