@@ -118,11 +118,19 @@ def upgrade(engine: Engine, revision: str = "head") -> None:
 def ensure_current(engine: Engine) -> None:
     try:
         with reading(engine) as conn:
-            if current_revision(conn) == schema.SCHEMA_REVISION:
+            have = current_revision(conn)
+            if have == schema.SCHEMA_REVISION:
                 return
     except sa.exc.DBAPIError as exc:
         raise DatabaseError(f"database {redact(engine.url)} failed: {_short(exc)}") from None
-    upgrade(engine)
+    try:
+        upgrade(engine)
+    except sa.exc.DBAPIError as exc:
+        # typically a role that may append but not alter tables (docs/postgres-roles.sql)
+        raise DatabaseError(
+            f"database {redact(engine.url)} is at schema revision {have or '(none)'} and this "
+            f"version of the ledger needs {schema.SCHEMA_REVISION}; migrating it failed: "
+            f"{_short(exc)}. A shared database is migrated by its owner: ledger db upgrade") from None
 
 
 # -- meta -----------------------------------------------------------------------------------------

@@ -57,3 +57,33 @@ def test_roles_sql_refuses_rewrites_but_appending_works(app_url):
         assert app.rebuild() > 0
     finally:
         app.close()
+
+
+def test_the_app_role_asks_the_owner_to_migrate(empty, db_url):
+    """A database at an earlier revision, opened by a role that may not alter tables: a clear
+    DatabaseError naming both revisions and who migrates, and the database left as it was."""
+    from ledger import schema, store
+    from ledger.errors import DatabaseError
+    if empty.engine.dialect.name != "postgresql":
+        pytest.skip("roles are a PostgreSQL feature")
+    with empty.engine.begin() as conn:
+        conn.execute(sa.text("DROP TABLE alembic_version"))
+        for table in reversed(schema.metadata.sorted_tables):
+            conn.execute(sa.text(f"DROP TABLE {table.name} CASCADE"))
+        conn.execute(sa.text("DROP FUNCTION ledger_refuse_change() CASCADE"))
+    store.upgrade(empty.engine, "0001")
+    raw = empty.engine.raw_connection()
+    try:
+        with open(ROLES_SQL) as handle:
+            raw.driver_connection.execute(handle.read())
+        raw.commit()
+    finally:
+        raw.close()
+    with pytest.raises(DatabaseError, match=r"at schema revision 0001 .* needs "
+                       rf"{schema.SCHEMA_REVISION}; migrating it failed: must be owner .* ledger db upgrade"):
+        Ledger.open(db_url + "%20-crole%3Dledger_app", bundled_data=False)
+    with empty.engine.connect() as conn:
+        assert store.current_revision(conn) == "0001"
+    Ledger.open(db_url, bundled_data=False).close()     # the owner migrates
+    with empty.engine.connect() as conn:
+        assert store.current_revision(conn) == schema.SCHEMA_REVISION
