@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import os
 import sys
+import threading
+import time
 from concurrent.futures import Future, ProcessPoolExecutor
 from itertools import chain
 from multiprocessing import get_context
@@ -52,7 +54,8 @@ def rebuild_coalitions(conn: Connection, coalitions: list[Coalition], published:
     # Forked, not spawned: a spawned worker re-imports the caller's main module, which a script
     # without an `if __name__ == "__main__"` guard cannot survive. The workers only replay the rows
     # they are handed and never touch this process's database connection.
-    with ProcessPoolExecutor(workers, mp_context=get_context("fork")) as pool:
+    with ProcessPoolExecutor(workers, mp_context=get_context("fork"), initializer=_watch_parent,
+                             initargs=(os.getpid(),)) as pool:
         waiting: list[tuple[str, Future]] = []
         for batch in _batches(chain(first, read)):
             submitted = [(c.id, pool.submit(spell_rows, c, rows, published)) for c, rows in batch]
@@ -61,6 +64,17 @@ def rebuild_coalitions(conn: Connection, coalitions: list[Coalition], published:
             waiting = submitted
         for cid, job in waiting:
             projection.replace_coalition(conn, cid, job.result())
+
+
+def _watch_parent(parent: int) -> None:
+    """Run in each worker: leave when the process that forked it is gone. A worker waits for its
+    next batch on a pipe whose writing end it inherited too, so a killed parent (SIGKILL mid-import)
+    would otherwise leave it waiting forever."""
+    def watch():
+        while os.getppid() == parent:
+            time.sleep(0.2)
+        os._exit(1)
+    threading.Thread(target=watch, daemon=True).start()
 
 
 def _cores() -> int:
