@@ -54,11 +54,11 @@ def rebuild_coalitions(conn: Connection, coalitions: list[Coalition], published:
     # Forked, not spawned: a spawned worker re-imports the caller's main module, which a script
     # without an `if __name__ == "__main__"` guard cannot survive. The workers only replay the rows
     # they are handed and never touch this process's database connection.
-    with ProcessPoolExecutor(workers, mp_context=get_context("fork"), initializer=_watch_parent,
-                             initargs=(os.getpid(),)) as pool:
+    with ProcessPoolExecutor(workers, mp_context=get_context("fork"), initializer=_start_worker,
+                             initargs=(os.getpid(), published)) as pool:
         waiting: list[tuple[str, Future]] = []
         for batch in _batches(chain(first, read)):
-            submitted = [(c.id, pool.submit(spell_rows, c, rows, published)) for c, rows in batch]
+            submitted = [(c.id, pool.submit(_replay, c, rows)) for c, rows in batch]
             for cid, job in waiting:        # write one batch while the workers replay the next
                 projection.replace_coalition(conn, cid, job.result())
             waiting = submitted
@@ -66,15 +66,26 @@ def rebuild_coalitions(conn: Connection, coalitions: list[Coalition], published:
             projection.replace_coalition(conn, cid, job.result())
 
 
-def _watch_parent(parent: int) -> None:
-    """Run in each worker: leave when the process that forked it is gone. A worker waits for its
-    next batch on a pipe whose writing end it inherited too, so a killed parent (SIGKILL mid-import)
-    would otherwise leave it waiting forever."""
+_published: Mapping[str, str | None] = {}     # in a worker: the sources' publication dates
+
+
+def _start_worker(parent: int, published: Mapping[str, str | None]) -> None:
+    """Run once in each worker. It is handed the publication dates once (forked: not even copied
+    until written), not with every coalition; and it leaves when the process that forked it is
+    gone: it waits for its next batch on a pipe whose writing end it inherited too, so a killed
+    parent (SIGKILL mid-import) would otherwise leave it waiting forever."""
+    global _published
+    _published = published
+
     def watch():
         while os.getppid() == parent:
             time.sleep(0.2)
         os._exit(1)
     threading.Thread(target=watch, daemon=True).start()
+
+
+def _replay(coalition: Coalition, rows: list[tuple]) -> list[tuple]:
+    return spell_rows(coalition, rows, _published)
 
 
 def _cores() -> int:
