@@ -2,8 +2,8 @@
 
 For each size it generates a deterministic JSON Lines ledger (about 200 actors, one coalition per
 ~300 events), imports it in a child process and measures: import rate, peak memory of the import,
-asof/diff latency through the Python API, `Ledger.rebuild()`, the database size, and a plain-SQL
-reference for asof. It also checks the ledger's asof answers against the plain replay
+asof/diff latency through the Python API, `Ledger.rebuild()`, the database size, and two plain-SQL
+references: the same rows written by bare `executemany` (the floor of an import) and asof. It also checks the ledger's asof answers against the plain replay
 (`state.records_at` over `effects.expand`). Once per run it times a cold `ledger asof` process on
 the bundled data. See bench/README.md.
 """
@@ -342,6 +342,41 @@ def reference_db(path: str, rows: list[tuple]) -> sqlite3.Connection:
     return conn
 
 
+def reference_store(db: str, path: str) -> dict:
+    """The floor of an import: the rows the ledger stored (events already validated, digested and
+    chained; spells already replayed) written again by plain `executemany` into a fresh database
+    with the same tables, indexes and settings, in one transaction. Only the writing is timed."""
+    if os.path.exists(path):
+        os.remove(path)
+    src = sqlite3.connect(db)
+    dst = sqlite3.connect(path, isolation_level=None)
+    for pragma in ("journal_mode = WAL", "synchronous = NORMAL", "cache_size = -65536"):
+        dst.execute(f"PRAGMA {pragma}")      # what the ledger sets (ledger/store.py)
+    seconds, rows = 0.0, {}
+    for table in ("events", "spells"):
+        for (ddl,) in src.execute("SELECT sql FROM sqlite_master WHERE tbl_name = ? AND sql IS NOT NULL"
+                                  " ORDER BY type != 'table'", (table,)):   # then indexes, triggers
+            dst.execute(ddl)
+    dst.execute("BEGIN")
+    for table in ("events", "spells"):
+        cur = src.execute(f"SELECT * FROM {table}")
+        marks = ", ".join("?" * len(cur.description))
+        rows[table] = 0
+        while chunk := cur.fetchmany(5000):
+            started = time.perf_counter()
+            dst.executemany(f"INSERT INTO {table} VALUES ({marks})", chunk)
+            seconds += time.perf_counter() - started
+            rows[table] += len(chunk)
+    started = time.perf_counter()
+    dst.execute("COMMIT")
+    seconds += time.perf_counter() - started
+    src.close()
+    dst.close()
+    os.remove(path)
+    return {"seconds": seconds, "events": rows["events"], "spells": rows["spells"],
+            "events_per_s": rows["events"] / seconds}
+
+
 def reference_asof(conn: sqlite3.Connection, coalition: str, day: date) -> list:
     d = day.isoformat()
     return conn.execute("SELECT actor FROM spells WHERE coalition = ? AND valid_from <= ? AND "
@@ -392,6 +427,9 @@ def bench_size(size: int, args, workdir: str) -> dict:
     imp = run_import(f"sqlite:///{db}", data, profile)
     log(f"[{size}] imported in {imp['seconds']:.1f}s")
 
+    floor = reference_store(db, os.path.join(workdir, f"floor-{size}.sqlite"))
+    log(f"[{size}] its rows written again by plain executemany in {floor['seconds']:.1f}s")
+
     ledger = Ledger.open(f"sqlite:///{db}", bundled_data=False)
     target = next(c for c in gen.coalitions if c.kind == "military")
     days = probe_days(rng, target, args.calls)
@@ -410,6 +448,7 @@ def bench_size(size: int, args, workdir: str) -> dict:
         "size": size, "events": gen.events, "coalitions": len(gen.coalitions), "actors": N_ACTORS,
         "imprecise_dates": gen.imprecise, "event_types": dict(sorted(gen.types.items())),
         "generate_s": gen_s, "import": {**imp, "events_per_s": imp["new"] / imp["seconds"]},
+        "reference_store": floor,
         "query_coalition": target.id, "asof": queries["asof"], "diff": queries["diff"],
         "asof_first": queries["asof_first"],
         "reference_asof": ref_asof,
@@ -425,6 +464,7 @@ ROWS = [
     ("events", lambda r: f"{r['events']:,}"),
     ("coalitions / actors", lambda r: f"{r['coalitions']:,} / {r['actors']}"),
     ("import (events/s)", lambda r: f"{r['import']['events_per_s']:,.0f}"),
+    ("  its rows by plain executemany (ev/s)", lambda r: f"{r['reference_store']['events_per_s']:,.0f}"),
     ("import wall / CPU (s)", lambda r: f"{r['import']['seconds']:.1f} / {r['import']['cpu_seconds']:.1f}"),
     ("import peak RSS (MB)", lambda r: f"{r['import']['peak_rss_mb']:.0f} (base {r['import']['base_rss_mb']:.0f})"),
     ("  each rebuild worker (MB)", lambda r: f"{r['import']['workers_peak_rss_mb']:.0f}" if r['import']['workers_peak_rss_mb'] else "none"),
