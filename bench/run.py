@@ -3,9 +3,10 @@
 For each size it generates a deterministic JSON Lines ledger (about 200 actors, one coalition per
 ~300 events), imports it in a child process and measures: import rate, peak memory of the import,
 asof/diff latency through the Python API, `Ledger.rebuild()`, the database size, and two plain-SQL
-references: the same rows written by bare `executemany` (the floor of an import) and asof. It also checks the ledger's asof answers against the plain replay
-(`state.records_at` over `effects.expand`). Once per run it times a cold `ledger asof` process on
-the bundled data. See bench/README.md.
+references: the same rows written by bare `executemany` (the floor of an import) and asof. It also
+checks the ledger's asof answers against the plain replay (`state.records_at` over
+`effects.expand`). Once per run it times a cold `ledger asof` process on the bundled data. See
+bench/README.md.
 """
 from __future__ import annotations
 

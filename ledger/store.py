@@ -35,7 +35,8 @@ def make_engine(url: str) -> Engine:
     try:
         # On a server, a pooled connection may have died while idle (a restart, an idle timeout):
         # test it when it is taken from the pool and reconnect, rather than fail the next command.
-        engine = sa.create_engine(url, future=True, pool_pre_ping=not url.startswith("sqlite"))
+        server = sa.engine.make_url(url).get_backend_name() != "sqlite"
+        engine = sa.create_engine(url, future=True, pool_pre_ping=server)
     except Exception as exc:  # bad URL or missing driver
         raise DatabaseError(f"cannot use database {redact(url)}: {redact(str(exc))}") from None
     if engine.dialect.name == "sqlite":
