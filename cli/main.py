@@ -11,6 +11,8 @@ from .render import FORMATS, dump_json, table
 
 FORMAT = click.option("--format", "fmt", type=click.Choice(FORMATS), default="table",
                       show_default=True, help="Output format.")
+PUBLISHED_BY = click.option("--published-by", metavar="DATE",
+                            help="Answer from only what sources published by DATE (YYYY[-MM[-DD]]) say.")
 
 
 class Context:
@@ -59,19 +61,20 @@ def _out(text: str) -> None:
 @click.argument("date")
 @click.option("--coalition", "-c", required=True, help="Coalition id or alias (e.g. iraq).")
 @click.option("--known-at", metavar="INSTANT", help="Answer from only the events recorded by then.")
+@PUBLISHED_BY
 @FORMAT
 @click.pass_obj
-def asof(obj, date, coalition, known_at, fmt):
+def asof(obj, date, coalition, known_at, published_by, fmt):
     """Who was in COALITION on DATE (YYYY-MM-DD), with troops, since when, and sources."""
     result = None
-    if known_at is None:
+    if known_at is None and published_by is None:
         from ledger import fastread
         from ledger.dates import parse_day
         from ledger.location import default_url
         result = fastread.asof(obj.database or default_url(), coalition, parse_day(date),
                                bundled=obj.bundled)
     if result is None:
-        result = obj.ledger.asof(date, coalition, known_at=known_at)
+        result = obj.ledger.asof(date, coalition, known_at=known_at, published_by=published_by)
     if fmt == "json":
         return _out(dump_json(result.to_dict()))
     rows = [(m.actor, m.name, m.status + (" ?" if m.uncertain else ""), m.troops, m.since,
@@ -83,6 +86,8 @@ def asof(obj, date, coalition, known_at, fmt):
     head = f"{result.name} ({result.coalition}) on {result.date}"
     if result.known_at:
         head += f", as known at {result.known_at}"
+    if result.published_by:
+        head += f", from sources published by {result.published_by}"
     lines = [head, body, result.totals()]
     for claim in result.claims:
         lines.append(f"claim: {claim['count']} members ({claim['date']}, {', '.join(claim['sources'])})"
@@ -107,11 +112,12 @@ def _possibly(m) -> str:
 @click.argument("end", metavar="TO")
 @click.option("--coalition", "-c", required=True, help="Coalition id or alias.")
 @click.option("--known-at", metavar="INSTANT", help="Answer from only the events recorded by then.")
+@PUBLISHED_BY
 @FORMAT
 @click.pass_obj
-def diff(obj, start, end, coalition, known_at, fmt):
+def diff(obj, start, end, coalition, known_at, published_by, fmt):
     """Who joined, who left and whose status or troops changed between FROM and TO."""
-    result = obj.ledger.diff(start, end, coalition, known_at=known_at)
+    result = obj.ledger.diff(start, end, coalition, known_at=known_at, published_by=published_by)
     if fmt == "json":
         return _out(dump_json(result.to_dict()))
     rows = []
@@ -124,7 +130,8 @@ def diff(obj, start, end, coalition, known_at, fmt):
     body = table(["change", "actor", "name", "before", "after", "event", "sources"], rows, fmt)
     if fmt == "csv":
         return _out(body)
-    _out(f"{result.coalition}: {result.start} → {result.end}\n\n{body}\n\n"
+    heard = f", from sources published by {result.published_by}" if result.published_by else ""
+    _out(f"{result.coalition}: {result.start} → {result.end}{heard}\n\n{body}\n\n"
          f"{len(result.joined)} joined, {len(result.left)} left, {len(result.changed)} changed")
 
 

@@ -5,6 +5,7 @@ import difflib
 import json
 import threading
 from collections import Counter, OrderedDict
+from dataclasses import replace
 from datetime import date, timedelta
 from typing import Any, Callable, Iterable
 
@@ -14,7 +15,7 @@ from sqlalchemy.engine import Connection
 from . import bundled, projection, rebuilding, schema, store
 from .chain import GENESIS, digest
 from .dates import add_months, format_instant, parse_date, parse_day, parse_instant
-from .effects import expand
+from .effects import as_published, expand, is_out
 from .errors import ConflictError, UnknownIdError
 from .files import Record, read
 from .ingest import Rows, Summary, ingest, normalise
@@ -161,9 +162,13 @@ class Ledger:
         return [store.to_event(r) for r in store.event_rows(conn, coalition=coalition,
                                                             known_at=known_at)]
 
-    def _effects(self, conn: Connection, coalition: str, known_at: str | None = None):
-        return expand(self._coalition(conn, coalition), self._events(conn, coalition, known_at),
-                      self._published(conn))
+    def _effects(self, conn: Connection, coalition: str, known_at: str | None = None,
+                 published_by: date | None = None):
+        published = self._published(conn)
+        events = self._events(conn, coalition, known_at)
+        if published_by is not None:
+            events = as_published(events, published, published_by)
+        return expand(self._coalition(conn, coalition), events, published)
 
     # -- lookups -----------------------------------------------------------------------------
     def _resolve(self, conn: Connection, namespace: str, value: str) -> str:
@@ -219,8 +224,9 @@ class Ledger:
                 known[r.id] = r.name if kind == "actor" else {"id": r.id, "title": r.title, "url": r.url}
         return {i: known[i] for i in ids if i in known}
 
-    def _records(self, conn: Connection, cid: str, day: date, known_at: str) -> dict:
-        return records_at(self._effects(conn, cid, known_at), day)
+    def _records(self, conn: Connection, cid: str, day: date, known_at: str | None,
+                 published_by: date | None) -> dict:
+        return records_at(self._effects(conn, cid, known_at, published_by), day)
 
     def _view(self, coalition: str) -> CoalitionView:
         """The coalition's spells in memory, valid for the current head of the log."""
@@ -248,24 +254,24 @@ class Ledger:
         return view
 
     # -- queries -----------------------------------------------------------------------------
-    def asof(self, day: str | date, coalition: str, known_at: str | None = None) -> AsOf:
-        """Who was in `coalition` on `day`, as the ledger knows it now (or knew it at `known_at`)."""
+    def asof(self, day: str | date, coalition: str, known_at: str | None = None,
+             published_by: str | date | None = None) -> AsOf:
+        """Who was in `coalition` on `day`, as the ledger knows it now (or knew it at `known_at`),
+        from all its sources (or from those published by `published_by`: README, rule 9)."""
         day = day if isinstance(day, date) else parse_day(day)
-        if known_at is None:
+        if known_at is None and published_by is None:
             return self._view(coalition).asof(day)
-        return self._asof(day, coalition, known_at)
-
-    def _asof(self, day: date, coalition: str, known_at: str) -> AsOf:
-        known = format_instant(parse_instant(known_at))
+        known, by = _lens(known_at, published_by)
         with store.reading(self.engine) as conn:
             cid = self._resolve(conn, "coalition", coalition)
             coal = self._coalition(conn, cid)
-            recs = self._records(conn, cid, day, known)
+            recs = self._records(conn, cid, day, known, by)
             listed = [r for r in recs.values() if r["status"] in IN]
             names = self._names(conn, [r["actor"] for r in listed])
             cites = self._cite(conn, [s for r in listed for s in r["sources"]])
-            return summarise(coal.id, coal.name, coal.kind, day, known, recs, names, cites,
-                             self._claims(conn, coal.id, day, known))
+            answer = summarise(coal.id, coal.name, coal.kind, day, known, recs, names, cites,
+                               self._claims(conn, coal.id, day, known, by))
+        return replace(answer, published_by=by.isoformat()) if by else answer
 
     @staticmethod
     def _claim_rows(conn, cid: str, known: str | None = None):
@@ -277,25 +283,33 @@ class Ledger:
             query = query.where(t.c.recorded_at <= known)
         return conn.execute(query)
 
-    def _claims(self, conn, cid: str, day: date, known: str) -> list[dict]:
-        return [claim(row.date, row.payload, row.sources)
-                for row in self._claim_rows(conn, cid, known) if row.date_lo <= day.isoformat()]
+    def _claims(self, conn, cid: str, day: date, known: str | None,
+                published_by: date | None) -> list[dict]:
+        found = [claim(row.date, row.payload, row.sources)
+                 for row in self._claim_rows(conn, cid, known) if row.date_lo <= day.isoformat()]
+        if published_by is None:
+            return found
+        published = self._published(conn)
+        found = [{**c, "sources": [s for s in c["sources"] if is_out(published.get(s), published_by)]}
+                 for c in found]
+        return [c for c in found if c["sources"]]
 
     def diff(self, start: str | date, end: str | date, coalition: str,
-             known_at: str | None = None) -> Diff:
+             known_at: str | None = None, published_by: str | date | None = None) -> Diff:
         """Who joined, who left and whose status or troops changed between two days."""
         d0 = start if isinstance(start, date) else parse_day(start)
         d1 = end if isinstance(end, date) else parse_day(end)
-        if known_at is None:
+        by = None
+        if known_at is None and published_by is None:
             view = self._view(coalition)
             cid, names, cites = view.coalition.id, view.names, view.cites
             before, after = view.records_at(d0), view.records_at(d1)
         else:
-            known = format_instant(parse_instant(known_at))
+            known, by = _lens(known_at, published_by)
             with store.reading(self.engine) as conn:
                 cid = self._resolve(conn, "coalition", coalition)
-                before = self._records(conn, cid, d0, known)
-                after = self._records(conn, cid, d1, known)
+                before = self._records(conn, cid, d0, known, by)
+                after = self._records(conn, cid, d1, known, by)
                 names = self._names(conn, set(before) | set(after))
                 cites = self._cite(conn, [s for r in after.values() for s in r["sources"]])
         joined, left, changed = [], [], []
@@ -310,7 +324,8 @@ class Ledger:
                             a["cause"] if a else None,
                             tuple(cites.get(s, {"id": s}) for s in (a["sources"] if a else [])))
             (joined if now_in and not was else left if was and not now_in else changed).append(change)
-        return Diff(cid, d0.isoformat(), d1.isoformat(), tuple(joined), tuple(left), tuple(changed))
+        return Diff(cid, d0.isoformat(), d1.isoformat(), tuple(joined), tuple(left), tuple(changed),
+                    by.isoformat() if by else None)
 
     def replay(self, coalition: str, start: str | None = None, end: str | None = None) -> list[ReplayRow]:
         """The coalition's effects in valid-time order with the running count and troop total."""
@@ -453,6 +468,15 @@ class PublishedDates:
     def get(self, source: str, default: str | None = None) -> str | None:
         row = self.rows.get(source)
         return row.published if row is not None else default
+
+
+def _lens(known_at: str | None, published_by: str | date | None) -> tuple[str | None, date | None]:
+    """The instant of recording and the last day of publication an answer is limited to: a date of
+    publication given as a year or a month means its last day."""
+    known = format_instant(parse_instant(known_at)) if known_at is not None else None
+    if published_by is None or isinstance(published_by, date):
+        return known, published_by
+    return known, parse_date(published_by).hi
 
 
 def _detail(eff) -> str:

@@ -80,6 +80,26 @@ def patch(target: Event, correction: Event) -> Event:
                    **changes)
 
 
+def as_published(events: Iterable[Event], published: Mapping[str, str | None], by: date) -> list[Event]:
+    """The events as the sources published by `by` give them (README, rule 9): each keeps only its
+    citations of sources surely out by then (the last day of the publication date is on or before
+    `by`), and an event left citing none is left out. A source without a publication date is never
+    counted as out: the ledger cannot say it was."""
+    out = []
+    for ev in events:
+        kept = tuple(c for c in ev.sources if is_out(published.get(c.source), by))
+        if len(kept) == len(ev.sources):
+            out.append(ev)
+        elif kept:
+            out.append(replace(ev, sources=kept))
+    return out
+
+
+def is_out(published: str | None, by: date) -> bool:
+    """Whether a source with this publication date was surely out by the day `by`."""
+    return published is not None and parse_date(published).hi <= by
+
+
 def refine(events: list[Event]) -> list[Event]:
     """Drop an event whose date is only a coarser statement of another's ("2003" beside
     "2003-03-20" for the same join): the finer one stands and also cites the coarser one's sources."""

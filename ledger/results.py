@@ -47,6 +47,7 @@ class AsOf:
     uncertain: int = 0
     counts: dict | None = None
     claims: tuple[dict, ...] = ()
+    published_by: str | None = None     # only sources published by this day were heard
 
     def totals(self) -> str:
         """One line: members and troops, or a treaty's counts, and how many are uncertain."""
@@ -69,6 +70,8 @@ class AsOf:
             out["counts"] = dict(self.counts)
         if self.claims:
             out["claims"] = list(self.claims)
+        if self.published_by:
+            out["published_by"] = self.published_by
         return out
 
 
@@ -94,12 +97,16 @@ class Diff:
     joined: tuple[Change, ...]
     left: tuple[Change, ...]
     changed: tuple[Change, ...]
+    published_by: str | None = None
 
     def to_dict(self) -> dict:
-        return {"coalition": self.coalition, "from": self.start, "to": self.end,
-                "joined": [c.to_dict() for c in self.joined],
-                "left": [c.to_dict() for c in self.left],
-                "changed": [c.to_dict() for c in self.changed]}
+        out = {"coalition": self.coalition, "from": self.start, "to": self.end,
+               "joined": [c.to_dict() for c in self.joined],
+               "left": [c.to_dict() for c in self.left],
+               "changed": [c.to_dict() for c in self.changed]}
+        if self.published_by:
+            out["published_by"] = self.published_by
+        return out
 
 
 @dataclass(frozen=True)

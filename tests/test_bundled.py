@@ -113,3 +113,15 @@ def test_readme_coverage_table_is_generated_from_the_data(world):
         readme = handle.read()
     table = re.search(r"<!-- coverage:start -->\n(.*?)\n<!-- coverage:end -->", readme, re.S).group(1)
     assert table == markdown(coverage(world))
+
+
+def test_published_by_cites_only_sources_out_by_then(world):
+    published = {s.id: s.published for s in world.sources()}
+    now = world.asof("2004-12-31", "iraq")
+    then = world.asof("2004-12-31", "iraq", published_by="2005")
+    assert then.members and then.published_by == "2005-12-31"
+    for m in then.members:
+        assert m.sources and all(published[s["id"]] and published[s["id"]][:4] <= "2005"
+                                 for s in m.sources), m.actor
+    assert any(len(m.sources) < len({s["id"] for s in n.sources}) for m in then.members
+               for n in now.members if n.actor == m.actor)     # later sources were left out

@@ -51,6 +51,20 @@ def test_asof_csv_and_markdown(run):
     assert "| actor | name | status |" in md and "| esp | Spain | member |" in md
 
 
+def test_published_by_hears_only_the_sources_out_by_then(run):
+    # Spain's withdrawal rests on s2, published 2006-01-01: by the end of 2005 no source said so
+    heard = run("asof", "2005-06-30", "-c", "test", "--published-by", "2005")
+    assert "on 2005-06-30, from sources published by 2005-12-31" in heard
+    assert re.search(r"esp\s+Spain\s+member", heard)
+    assert not re.search(r"esp\s+Spain", run("asof", "2005-06-30", "-c", "test"))
+    doc = json.loads(run("asof", "2005-06-30", "-c", "test", "--published-by", "2005", "--format", "json"))
+    assert doc["published_by"] == "2005-12-31" and doc["count"] == 3
+    diff = run("diff", "2004-01-01", "2005-12-31", "-c", "test", "--published-by", "2005")
+    assert "from sources published by 2005-12-31" in diff and "0 joined, 0 left" in diff
+    bad = run("asof", "2005-06-30", "-c", "test", "--published-by", "20x5", code=1)
+    assert "'20x5' is not a date" in bad
+
+
 def test_diff_replay_history_log(run):
     out = run("diff", "2004-01-01", "2005-12-31", "-c", "test")
     assert re.search(r"left\s+esp\s+Spain\s+member 1,300\s+left\s+#\d+ withdraw 2004-05-21", out)

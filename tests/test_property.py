@@ -112,6 +112,9 @@ def assert_same(ledger, cid, stream):
     for day in days_:
         fast, plain = ledger.asof(day, cid), replayed(ledger, cid, day)
         assert fast.to_dict() | {"known_at": None} == plain.to_dict() | {"known_at": None}, day
+        # every source of these streams is dated: heard by the year 9999, all of them are heard
+        heard = ledger.asof(day, cid, published_by="9999").to_dict()
+        assert heard.pop("published_by") == "9999-12-31" and heard == fast.to_dict(), day
     for a, b in zip(days_, days_[1:]):
         fast = ledger.diff(a, b, cid).to_dict()
         plain = ledger.diff(a, b, cid, known_at="2999-01-01").to_dict()

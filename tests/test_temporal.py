@@ -3,6 +3,7 @@ import pytest
 from freezegun import freeze_time
 
 from conftest import data
+from ledger.files import Record
 
 
 def members(asof):
@@ -92,6 +93,52 @@ def test_known_at_answers_what_was_believed_then(ledger):
     assert "esp" not in members(ledger.asof("2003-12-31", "test", known_at="2006-03-02"))
     assert "esp" not in members(ledger.asof("2003-12-31", "test"))
     assert ledger.asof("2003-12-31", "test", known_at="2004-01-01").members == ()
+
+
+def _published_world(ledger):
+    # s3 is dated "2004", s1 2005-01-01, s2 2006-01-01; s4 has no publication date
+    ledger.declare_source(id="s4", title="Undated source")
+    ledger.append("join", "test", "2003-03-20", actor="gbr", source="s3")
+    ledger.append("commit_troops", "test", "2004-06-01", actor="gbr", troops=8700, source="s1")
+    ledger.append("commit_troops", "test", "2004-06-01", actor="gbr", troops=9000, source="s2")
+    ledger.import_records([Record("event", {"type": "join", "coalition": "test", "actor": "pol",
+                                            "date": "2003-03-20", "sources": ["s1", "s2"]}, "x", 1)])
+    ledger.append("withdraw", "test", "2004-05-01", actor="pol", source="s2")
+    ledger.append("join", "test", "2003-03-20", actor="esp", source="s4")
+    ledger.append("count_claim", "test", "2004-01-01", count=3, source="s2")
+
+
+def test_published_by_answers_from_the_sources_out_by_then(ledger):
+    _published_world(ledger)
+    by_2004 = members(ledger.asof("2004-07-01", "test", published_by="2004"))
+    assert set(by_2004) == {"gbr"} and by_2004["gbr"].troops is None
+    # "2004" may be any day of 2004: not surely out by the end of June
+    assert ledger.asof("2004-07-01", "test", published_by="2004-06").members == ()
+    mid_2005 = ledger.asof("2004-07-01", "test", published_by="2005-06-30")
+    m = members(mid_2005)
+    assert set(m) == {"gbr", "pol"} and m["gbr"].troops == 8700 and m["gbr"].disputed == ()
+    assert [s["id"] for s in m["pol"].sources] == ["s1"]     # s2 was not out yet
+    assert mid_2005.claims == () and mid_2005.to_dict()["published_by"] == "2005-06-30"
+    by_2006 = ledger.asof("2004-07-01", "test", published_by="2006")
+    m = members(by_2006)
+    assert set(m) == {"gbr"} and m["gbr"].troops == 9000       # pol left on 2004-05-01 (s2)
+    assert m["gbr"].disputed[0]["value"]["troops"] == 8700 and len(by_2006.claims) == 1
+    everything = ledger.asof("2004-07-01", "test")
+    assert set(members(everything)) == {"gbr", "esp"}          # esp rests on the undated s4 alone
+    assert "published_by" not in everything.to_dict()
+
+
+def test_published_by_in_diff_and_with_known_at(ledger):
+    with freeze_time("2007-01-01T12:00:00Z"):
+        _published_world(ledger)
+    before = ledger.diff("2004-01-01", "2004-07-01", "test", published_by="2005-06-30")
+    assert [c.actor for c in before.changed] == ["gbr"] and before.changed[0].after["troops"] == 8700
+    assert before.left == () and before.to_dict()["published_by"] == "2005-06-30"
+    after = ledger.diff("2004-01-01", "2004-07-01", "test", published_by="2006-12-31")
+    assert [c.actor for c in after.left] == ["pol"]
+    assert ledger.asof("2004-07-01", "test", known_at="2006-12-31", published_by="2006").members == ()
+    both = ledger.asof("2004-07-01", "test", known_at="2007-01-02", published_by="2006")
+    assert both.known_at.startswith("2007-01-02") and set(members(both)) == {"gbr"}
 
 
 def test_disagreeing_sources_latest_published_wins_and_disagreement_is_shown(ledger):
