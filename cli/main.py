@@ -145,11 +145,12 @@ def _view(v) -> str:
 @click.option("--coalition", "-c", required=True, help="Coalition id or alias.")
 @click.option("--from", "start", metavar="DATE", help="First date shown.")
 @click.option("--to", "end", metavar="DATE", help="Last date shown.")
+@PUBLISHED_BY
 @FORMAT
 @click.pass_obj
-def replay(obj, coalition, start, end, fmt):
+def replay(obj, coalition, start, end, published_by, fmt):
     """The coalition's events in valid-time order with the running count and troop total."""
-    rows = obj.ledger.replay(coalition, start, end)
+    rows = obj.ledger.replay(coalition, start, end, published_by=published_by)
     if fmt == "json":
         return _out(dump_json({"coalition": coalition, "rows": [r.to_dict() for r in rows]}))
     treaty = any(r.counts is not None for r in rows)

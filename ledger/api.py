@@ -327,14 +327,17 @@ class Ledger:
         return Diff(cid, d0.isoformat(), d1.isoformat(), tuple(joined), tuple(left), tuple(changed),
                     by.isoformat() if by else None)
 
-    def replay(self, coalition: str, start: str | None = None, end: str | None = None) -> list[ReplayRow]:
-        """The coalition's effects in valid-time order with the running count and troop total."""
+    def replay(self, coalition: str, start: str | None = None, end: str | None = None,
+               published_by: str | date | None = None) -> list[ReplayRow]:
+        """The coalition's effects in valid-time order with the running count and troop total
+        (from the sources published by `published_by` only, if given: README, rule 9)."""
         d0 = parse_date(start).lo if start else None
         d1 = parse_date(end).hi if end else None
+        _, by = _lens(None, published_by)
         with store.reading(self.engine) as conn:
             cid = self._resolve(conn, "coalition", coalition)
             coal = self._coalition(conn, cid)
-            effects = self._effects(conn, cid)
+            effects = self._effects(conn, cid, None, by)
             names = self._names(conn, [e.actor for e in effects if e.actor])
         states: dict = {}
         rows = []

@@ -128,6 +128,15 @@ def test_published_by_answers_from_the_sources_out_by_then(ledger):
     assert "published_by" not in everything.to_dict()
 
 
+def test_published_by_in_replay(ledger):
+    _published_world(ledger)
+    heard = [(r.type, r.actor, r.sources) for r in ledger.replay("test", published_by="2005-06-30")]
+    assert ("withdraw", "pol", ("s2",)) not in heard and ("join", "esp", ("s4",)) not in heard
+    assert ("join", "pol", ("s1",)) in heard and ("commit_troops", "gbr", ("s1",)) in heard
+    everything = [(r.type, r.actor) for r in ledger.replay("test")]
+    assert ("withdraw", "pol") in everything and ("join", "esp") in everything
+
+
 def test_published_by_in_diff_and_with_known_at(ledger):
     with freeze_time("2007-01-01T12:00:00Z"):
         _published_world(ledger)
