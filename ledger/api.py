@@ -224,10 +224,6 @@ class Ledger:
                 known[r.id] = r.name if kind == "actor" else {"id": r.id, "title": r.title, "url": r.url}
         return {i: known[i] for i in ids if i in known}
 
-    def _records(self, conn: Connection, cid: str, day: date, known_at: str | None,
-                 published_by: date | None) -> dict:
-        return records_at(self._effects(conn, cid, known_at, published_by), day)
-
     def _view(self, coalition: str) -> CoalitionView:
         """The coalition's spells in memory, valid for the current head of the log."""
         token = store.head_token(self.engine)
@@ -265,7 +261,7 @@ class Ledger:
         with store.reading(self.engine) as conn:
             cid = self._resolve(conn, "coalition", coalition)
             coal = self._coalition(conn, cid)
-            recs = self._records(conn, cid, day, known, by)
+            recs = records_at(self._effects(conn, cid, known, by), day)
             listed = [r for r in recs.values() if r["status"] in IN]
             names = self._names(conn, [r["actor"] for r in listed])
             cites = self._cite(conn, [s for r in listed for s in r["sources"]])
@@ -308,8 +304,8 @@ class Ledger:
             known, by = _lens(known_at, published_by)
             with store.reading(self.engine) as conn:
                 cid = self._resolve(conn, "coalition", coalition)
-                before = self._records(conn, cid, d0, known, by)
-                after = self._records(conn, cid, d1, known, by)
+                effects = self._effects(conn, cid, known, by)     # one replay for both days
+                before, after = records_at(effects, d0), records_at(effects, d1)
                 names = self._names(conn, set(before) | set(after))
                 cites = self._cite(conn, [s for r in after.values() for s in r["sources"]])
         joined, left, changed = [], [], []
