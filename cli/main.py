@@ -170,11 +170,12 @@ def replay(obj, coalition, start, end, published_by, fmt):
 @click.option("--every", type=click.Choice(["year", "month"]), default="year", show_default=True)
 @click.option("--from", "start", metavar="DATE", help="First period.")
 @click.option("--to", "end", metavar="DATE", help="Last period.")
+@PUBLISHED_BY
 @FORMAT
 @click.pass_obj
-def growth(obj, coalition, every, start, end, fmt):
+def growth(obj, coalition, every, start, end, published_by, fmt):
     """The coalition's size at the end of each year or month (signed/ratified/parties for treaties)."""
-    points = obj.ledger.growth(coalition, every, start, end)
+    points = obj.ledger.growth(coalition, every, start, end, published_by=published_by)
     if fmt == "json":
         return _out(dump_json({"coalition": coalition, "every": every,
                                "points": [p.to_dict() for p in points]}))

@@ -368,9 +368,13 @@ class Ledger:
             return out
 
     def growth(self, coalition: str, every: str = "year", start: str | None = None,
-               end: str | None = None) -> list[GrowthPoint]:
-        """The coalition's size at the end of every year or month between its first and last effect."""
-        view = self._view(coalition)
+               end: str | None = None, published_by: str | date | None = None) -> list[GrowthPoint]:
+        """The coalition's size at the end of every year or month between its first and last effect
+        (from the sources published by `published_by` only, if given: README, rule 9)."""
+        if published_by is None:
+            view = self._view(coalition)
+        else:
+            view = self._heard_view(coalition, _lens(None, published_by)[1])
         if not view.points:
             return []
         first = parse_date(start).lo if start else date.fromisoformat(view.points[0])
@@ -385,6 +389,16 @@ class Ledger:
                                       asof.uncertain, asof.counts))
             cursor = add_months(cursor, step)
         return points
+
+    def _heard_view(self, coalition: str, published_by: date) -> CoalitionView:
+        """The coalition's spells as the sources out by `published_by` give them, built in memory
+        (not stored): enough for counts, so without names, citations or claims."""
+        with store.reading(self.engine) as conn:
+            cid = self._resolve(conn, "coalition", coalition)
+            effects = self._effects(conn, cid, None, published_by)
+            coal = self._coalition(conn, cid)
+        spells = [(r["valid_from"], r["valid_to"], r["record"]) for r in projection.build(effects)]
+        return CoalitionView(coal, None, spells, {}, {}, [])
 
     # -- listings ----------------------------------------------------------------------------
     def coalitions(self) -> list[Coalition]:

@@ -137,6 +137,21 @@ def test_published_by_in_replay(ledger):
     assert ("withdraw", "pol") in everything and ("join", "esp") in everything
 
 
+def test_published_by_in_growth_agrees_with_asof(ledger):
+    _published_world(ledger)
+    for by in ("2004", "2005-06-30", "2006"):
+        points = ledger.growth("test", "month", "2003-01", "2005-12", published_by=by)
+        assert len(points) == 36
+        for p in points:    # growth builds spells in memory; asof replays: the two must agree
+            heard = ledger.asof(p.date, "test", published_by=by)
+            assert (p.count, p.troops_total, p.uncertain) == (heard.count, heard.troops_total,
+                                                               heard.uncertain), (by, p.date)
+    heard = ledger.growth("test", "year", "2004", "2004", published_by="2005-06-30")
+    everything = ledger.growth("test", "year", "2004", "2004")
+    assert [(p.count, p.troops_total) for p in heard] == [(2, 8700)]          # gbr (s1) and pol
+    assert [(p.count, p.troops_total) for p in everything] == [(2, 9000)]     # gbr (s2) and esp
+
+
 def test_published_by_in_diff_and_with_known_at(ledger):
     with freeze_time("2007-01-01T12:00:00Z"):
         _published_world(ledger)
