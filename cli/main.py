@@ -232,9 +232,9 @@ def actors(obj, show_all, fmt):
 @FORMAT
 @click.pass_obj
 def sources(obj, fmt):
-    """The sources events cite."""
-    _listing(fmt, "sources", obj.ledger.sources(), ["id", "title", "publisher", "published", "url"],
-             lambda s: (s.id, s.title, s.publisher, s.published, s.url))
+    """The sources events cite, with their tier (depositary … weak, or unrated)."""
+    _listing(fmt, "sources", obj.ledger.sources(), ["id", "tier", "title", "publisher", "published", "url"],
+             lambda s: (s.id, s.tier, s.title, s.publisher, s.published, s.url))
 
 
 @cli.command()

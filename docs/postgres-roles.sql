@@ -13,7 +13,7 @@
 -- It is safe to run again, and should be run again after every `ledger db upgrade` (a new
 -- migration may add tables). ledger_app cannot migrate the schema: the owner does that.
 --
--- The append-only triggers on events and sources refuse UPDATE, DELETE and TRUNCATE for every
+-- The append-only triggers on events, sources and source_ratings refuse UPDATE, DELETE and TRUNCATE for every
 -- role, owner included; these grants add a second wall: ledger_app is not even allowed to try.
 
 DO $$
@@ -34,6 +34,13 @@ END $$;
 -- The log and the sources it cites: read and append, nothing else.
 REVOKE ALL ON TABLE events, sources FROM ledger_app;
 GRANT SELECT, INSERT ON TABLE events, sources TO ledger_app;
+DO $$
+BEGIN
+    IF to_regclass('source_ratings') IS NOT NULL THEN       -- from schema revision 0003
+        REVOKE ALL ON TABLE source_ratings FROM ledger_app;
+        GRANT SELECT, INSERT ON TABLE source_ratings TO ledger_app;
+    END IF;
+END $$;
 
 -- Reference tables, the spells projection (rebuilt on every append) and the ledger's own notes.
 GRANT SELECT, INSERT, UPDATE, DELETE ON TABLE coalitions, actors, aliases, spells, ledger_meta

@@ -107,6 +107,11 @@ class Ledger:
                         raise ConflictError(f"the ledger's head is {head[:16]}…, not "
                                             f"{expect_head[:16]}…: someone appended since you looked")
                 ingest(conn, records, summary, now(), progress)
+                if summary.rated:
+                    # a new tier can change which claim wins wherever the source is cited
+                    summary.coalitions |= store.citing(conn, summary.rated)
+                    for cid in summary.coalitions:
+                        summary.actors[cid] = None
                 touched = sorted(summary.coalitions)
                 if summary.dry_run:
                     before = {c: _spell_set(conn, c) for c in touched}
@@ -235,7 +240,7 @@ class Ledger:
                 return view
         with store.reading(self.engine) as conn:
             cid = self._resolve(conn, "coalition", coalition)
-            token = store.head(conn)
+            token = store.token(conn)
             spells = [(r.valid_from, r.valid_to, read_record(r.actor_id, r.status, r.troops, r.data))
                       for r in projection.coalition_spells(conn, cid)]
             names = self._names(conn, {rec["actor"] for _, _, rec in spells})
@@ -423,9 +428,17 @@ class Ledger:
                     for r in conn.execute(query)]
 
     def sources(self) -> list[Source]:
+        """Every source with its current tier (its latest rating) and what it is a copy of."""
         with store.reading(self.engine) as conn:
-            return [Source(r.id, r.title, r.publisher, r.author, r.url, r.published, r.accessed)
-                    for r in conn.execute(sa.select(schema.sources).order_by(schema.sources.c.id))]
+            t = schema.source_ratings
+            rated = {r.source_id: r for r in conn.execute(sa.select(t).order_by(t.c.id))}
+            out = []
+            for r in conn.execute(sa.select(schema.sources).order_by(schema.sources.c.id)):
+                rating = rated.get(r.id)
+                out.append(Source(r.id, r.title, r.publisher, r.author, r.url, r.published,
+                                  r.accessed, rating.tier if rating else "unrated",
+                                  rating.original if rating else None))
+            return out
 
     def log(self, coalition: str | None = None, actor: str | None = None) -> list[Event]:
         with store.reading(self.engine) as conn:

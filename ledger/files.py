@@ -1,6 +1,6 @@
 """Reading event files: YAML, JSON Lines and CSV, one documented format, each record with its line.
 
-A file yields `Record`s of four kinds (coalition, actor, source, event) in file order. Records keep
+A file yields `Record`s of five kinds (coalition, actor, source, rating, event) in file order. Records keep
 the line of each field where the format knows it, so every error can name file, line and field.
 """
 from __future__ import annotations
@@ -16,8 +16,9 @@ import orjson
 
 from .errors import InputError
 
-KINDS = ("coalition", "actor", "source", "event")
-SECTIONS = {"actors": "actor", "coalitions": "coalition", "sources": "source", "events": "event"}
+KINDS = ("coalition", "actor", "source", "rating", "event")
+SECTIONS = {"actors": "actor", "coalitions": "coalition", "sources": "source", "ratings": "rating",
+            "events": "event"}
 CSV_COLUMNS = ("type", "coalition", "actor", "date", "effective", "troops", "troops_max", "approx",
                "mode", "role", "label", "count", "ref", "source", "locator", "quote", "note", "id")
 MAX_LINE = 1_000_000

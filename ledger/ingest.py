@@ -25,8 +25,8 @@ from .chain import identity, stored
 from .dates import parse_date
 from .errors import ConflictError, InputError, UnknownIdError
 from .files import Record
-from .model import (ACTOR_KINDS, COALITION_KINDS, EVENT_TYPES, MODELS, SCHEMA_VERSION,
-                    check_payload)
+from .model import (ACTOR_KINDS, COALITION_KINDS, EVENT_TYPES, MODELS, RATED_TIERS,
+                    SCHEMA_VERSION, check_payload)
 from .treaty import check_rules
 
 ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9._-]{0,99}$")
@@ -55,6 +55,7 @@ class Summary:
     # coalition -> the actors its new events name, or None once one names none (an end, a
     # correction) or too many: which spells must be rebuilt (see Ledger._rebuild)
     actors: dict = field(default_factory=dict, repr=False)
+    rated: set = field(default_factory=set, repr=False)    # sources given a new tier
 
     def to_dict(self) -> dict:
         return {"file": self.file, "new": self.new, "duplicate": self.duplicate,
@@ -105,8 +106,11 @@ class Rows:
 class Catalogue:
     """The ids the ledger knows, for resolving names and aliases inside one transaction."""
 
-    def __init__(self, conn: Connection):
+    def __init__(self, conn: Connection, recorded_at: str = ""):
         self.conn = conn
+        self.recorded_at = recorded_at
+        self._tiers: dict[str, str | None] = {}       # a source's current tier, as looked up
+        self.rated: set[str] = set()                  # sources given a new tier here
         self.coalitions = Rows(conn, schema.coalitions, "id")
         self.actors = Rows(conn, schema.actors, "id")
         self.sources = Rows(conn, schema.sources, "id")
@@ -126,6 +130,21 @@ class Catalogue:
         if text is None:
             text = self._stored[key] = stored(payload)
         return text
+
+    def tier(self, source: str) -> str | None:
+        if source not in self._tiers:
+            self._tiers[source] = store.tiers(self.conn, [source]).get(source)
+        return self._tiers[source]
+
+    def rate(self, source: str, tier: str, original: str | None, note: str | None) -> bool:
+        """Append a rating unless it is the source's current tier already."""
+        if self.tier(source) == tier:
+            return False
+        self.conn.execute(schema.source_ratings.insert().values(
+            source_id=source, tier=tier, original=original, note=note, recorded_at=self.recorded_at))
+        self._tiers[source] = tier
+        self.rated.add(source)
+        return True
 
     def resolve(self, namespace: str, value: Any, rec: Record | None, fieldname: str) -> str:
         table = self.coalitions if namespace == "coalition" else self.actors
@@ -216,7 +235,7 @@ def _aliases(rec: Record, data: dict) -> list[str]:
 def declare(cat: Catalogue, rec: Record) -> bool:
     """Insert a coalition, actor or source; the same declaration again is a no-op (False)."""
     return {"coalition": declare_coalition, "actor": declare_actor,
-            "source": declare_source}[rec.kind](cat, rec)
+            "source": declare_source, "rating": declare_rating}[rec.kind](cat, rec)
 
 
 def declare_coalition(cat: Catalogue, rec: Record) -> bool:
@@ -282,22 +301,49 @@ def declare_actor(cat: Catalogue, rec: Record) -> bool:
 
 def declare_source(cat: Catalogue, rec: Record) -> bool:
     d = rec.data
-    _known(rec, d, {"id", "title", "publisher", "author", "url", "published", "accessed"})
+    _known(rec, d, {"id", "title", "publisher", "author", "url", "published", "accessed", "tier",
+                    "original"})
     sid = _check_id(rec, d.get("id"))
+    tier = _tier(rec, d, required=False)
     row = {"id": sid, "title": _text(rec, d, "title", True), "publisher": _text(rec, d, "publisher"),
            "author": _text(rec, d, "author"), "url": _text(rec, d, "url"),
            "published": _date_text(rec, d, "published"), "accessed": _date_text(rec, d, "accessed")}
     if row["url"] and not re.match(r"^(https?|ftp)://\S+$", row["url"]):
         raise rec.error(f"'{row['url']}' is not a web address", "url")
     old = cat.sources.get(sid)
-    if old is not None:
+    fresh = old is None
+    if not fresh:
         if {k: getattr(old, k) for k in row} != row:
             raise _err(rec, f"source '{sid}' is already in the ledger with other details; "
                        "sources are never edited: declare a new one", "id", ConflictError)
-        return False
-    cat.conn.execute(schema.sources.insert().values(**row))
-    cat.sources.add(sid, SimpleNamespace(**row))
-    return True
+    else:
+        cat.conn.execute(schema.sources.insert().values(**row))
+        cat.sources.add(sid, SimpleNamespace(**row))
+    if tier is not None:
+        # the tier is not part of the source's row: a re-rating appends, never edits
+        cat.rate(sid, tier, _text(rec, d, "original"), None)
+    return fresh
+
+
+def declare_rating(cat: Catalogue, rec: Record) -> bool:
+    """A source's tier, given after the source itself (README, "Sources and their tiers")."""
+    d = rec.data
+    _known(rec, d, {"source", "tier", "original", "note"})
+    sid = d.get("source")
+    if not isinstance(sid, str) or cat.sources.get(sid) is None:
+        raise UnknownIdError(f"unknown source {sid!r}; declare it first").located(
+            rec.file, rec.lines.get("source", rec.line), "source")
+    return cat.rate(sid, _tier(rec, d, required=True), _text(rec, d, "original"),
+                    _text(rec, d, "note"))
+
+
+def _tier(rec: Record, data: dict, required: bool) -> str | None:
+    tier = data.get("tier")
+    if tier in (None, "", "unrated") and not required:
+        return None         # `unrated` is what no rating means (an export writes it)
+    if tier not in RATED_TIERS:
+        raise rec.error(f"{tier!r} is not a tier (one of: {', '.join(RATED_TIERS)})", "tier")
+    return tier
 
 
 def _known(rec: Record, data: dict, allowed: set) -> None:
@@ -435,7 +481,7 @@ def _check_ref(cat: Catalogue, rec: Record, ref: str, coalition: str) -> None:
 def ingest(conn: Connection, records: Iterable[Record], summary: Summary, recorded_at: str,
            progress: Callable[[int], None] | None = None) -> None:
     """Validate and append records inside the caller's write transaction."""
-    cat = Catalogue(conn)
+    cat = Catalogue(conn, recorded_at)
     # Only the chunk not yet inserted is held in memory: earlier chunks are in the database (inside
     # this transaction), where duplicates, ids and corrections' targets are looked up.
     pending: list[tuple[Record, dict]] = []
@@ -469,6 +515,7 @@ def ingest(conn: Connection, records: Iterable[Record], summary: Summary, record
         if progress and n % 1000 == 0:
             progress(1000)
     flush()
+    summary.rated |= cat.rated
 
 
 FEW = 20      # up to this many actors of a coalition are rebuilt one by one, more: the coalition

@@ -21,6 +21,16 @@ MODELS = ("top-down", "bottom-up", "hybrid")
 ACTOR_KINDS = ("state", "former-state", "igo", "ngo", "company", "other")
 RATIFY_MODES = ("ratification", "acceptance", "approval", "accession", "succession")
 
+#: Evidence tiers of sources, strongest first (README, "Sources and their tiers"). A source with no
+#: rating is `unrated`, which ranks just above `weak`.
+TIERS = ("depositary", "official", "scholarly", "press", "reference", "unrated", "weak")
+RATED_TIERS = tuple(t for t in TIERS if t != "unrated")
+
+
+def tier_rank(tier: str | None) -> int:
+    """Higher is stronger: depositary 6 … unrated 1, weak 0."""
+    return len(TIERS) - 1 - TIERS.index(tier or "unrated")
+
 
 def _int(name: str, value: Any, *, maximum: int = 10**9) -> int:
     if isinstance(value, bool) or not isinstance(value, (int, str)):
@@ -132,10 +142,13 @@ class Source:
     url: str | None = None
     published: str | None = None
     accessed: str | None = None
+    tier: str = "unrated"
+    original: str | None = None
 
     def to_dict(self) -> dict:
         return {"id": self.id, "title": self.title, "publisher": self.publisher, "author": self.author,
-                "url": self.url, "published": self.published, "accessed": self.accessed}
+                "url": self.url, "published": self.published, "accessed": self.accessed,
+                "tier": self.tier, "original": self.original}
 
 
 @dataclass(frozen=True, slots=True)

@@ -53,6 +53,18 @@ sources = Table(
     Column("accessed", String(10)),
 )
 
+# A source's evidence tier, as an append-only series: the latest rating recorded is its tier.
+source_ratings = Table(
+    "source_ratings", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("source_id", String(200), nullable=False),
+    Column("tier", String(20), nullable=False),
+    Column("original", Text),                                 # what the copy read is a copy of
+    Column("note", Text),
+    Column("recorded_at", String(30), nullable=False),
+    Index(None, "source_id"),
+)
+
 events = Table(
     "events", metadata,
     Column("seq", Integer, primary_key=True, autoincrement=False),

@@ -152,26 +152,67 @@ def set_meta(conn: Connection, key: str, value: str) -> None:
 
 # -- events ---------------------------------------------------------------------------------------
 
+def tiers(conn: Connection, ids: Any = None, known_at: str | None = None) -> dict[str, str]:
+    """Each source's tier: its latest rating (recorded by `known_at`, if given). Unrated sources
+    are absent."""
+    t = schema.source_ratings
+    query = sa.select(t.c.source_id, t.c.tier).order_by(t.c.id)
+    if known_at is not None:
+        query = query.where(t.c.recorded_at <= known_at)
+    out: dict[str, str] = {}
+    if ids is None:
+        for sid, tier in conn.execute(query):
+            out[sid] = tier
+        return out
+    ids = sorted(set(ids))
+    for i in range(0, len(ids), 500):
+        for sid, tier in conn.execute(query.where(t.c.source_id.in_(ids[i:i + 500]))):
+            out[sid] = tier
+    return out
+
+
+def citing(conn: Connection, sources: set[str]) -> set[str]:
+    """The coalitions with an event that cites one of these sources."""
+    t = schema.events
+    found: set[str] = set()
+    for cid, text in conn.execute(sa.select(t.c.coalition_id, t.c.sources).distinct()):
+        if cid not in found and any(c["source"] in sources for c in json.loads(text)):
+            found.add(cid)
+    return found
+
+
 def head(conn: Connection) -> tuple[int, str]:
     row = conn.execute(sa.select(schema.events.c.seq, schema.events.c.hash)
                        .order_by(schema.events.c.seq.desc()).limit(1)).first()
     return (row.seq, row.hash) if row else (0, GENESIS)
 
 
-def head_token(engine: Engine) -> tuple[int, str]:
-    """`head` through the driver, outside SQLAlchemy: it is asked before every answer served from
+_TOKEN_SQL = ("SELECT (SELECT seq FROM events ORDER BY seq DESC LIMIT 1), "
+              "(SELECT hash FROM events ORDER BY seq DESC LIMIT 1), "
+              "(SELECT max(id) FROM source_ratings)")
+
+
+def token(conn: Connection) -> tuple:
+    """What answers depend on beyond the reference tables: the head of the log and the latest
+    source rating (a new tier can change which claim wins)."""
+    seq, digest, rated = conn.execute(sa.text(_TOKEN_SQL)).one()
+    return (seq or 0, digest or GENESIS, rated or 0)
+
+
+def head_token(engine: Engine) -> tuple:
+    """`token` through the driver, outside SQLAlchemy: it is asked before every answer served from
     memory (`view.py`), where SQLAlchemy's per-statement cost would be most of the answer's."""
     try:
         with engine.connect() as conn:
             cur = conn.connection.driver_connection.cursor()
             try:
-                cur.execute("SELECT seq, hash FROM events ORDER BY seq DESC LIMIT 1")
-                row = cur.fetchone()
+                cur.execute(_TOKEN_SQL)
+                seq, digest, rated = cur.fetchone()
             finally:
                 cur.close()
     except (sa.exc.DBAPIError, engine.dialect.dbapi.Error) as exc:
         raise DatabaseError(f"database {redact(engine.url)} failed: {_short(exc)}") from None
-    return (row[0], row[1]) if row else (0, GENESIS)
+    return (seq or 0, digest or GENESIS, rated or 0)
 
 
 EVENT_COLUMNS = tuple(c.name for c in schema.events.columns)

@@ -5,7 +5,9 @@ Raw SQL goes straight through the engine: no library code stands between it and 
 import pytest
 import sqlalchemy as sa
 
-APPEND_ONLY = ("events", "sources")
+from ledger.files import Record
+
+APPEND_ONLY = ("events", "sources", "source_ratings")
 
 
 def _fill(ledger, n=5):
@@ -24,7 +26,8 @@ def _refused(ledger, sql):
 @pytest.mark.parametrize("table", APPEND_ONLY)
 def test_update_and_delete_are_refused_by_the_database(ledger, table):
     _fill(ledger)
-    column = "payload" if table == "events" else "title"
+    ledger.import_records([Record("rating", {"source": "s1", "tier": "press"}, "<t>", 1)])
+    column = {"events": "payload", "sources": "title", "source_ratings": "tier"}[table]
     assert "append-only" in _refused(ledger, f"UPDATE {table} SET {column} = 'x'")
     assert "append-only" in _refused(ledger, f"DELETE FROM {table}")
     if ledger.engine.dialect.name == "postgresql":

@@ -37,6 +37,7 @@ def test_roles_sql_refuses_rewrites_but_appending_works(app_url):
             assert conn.execute(sa.text("SELECT current_user")).scalar() == "ledger_app"
         for sql in ("UPDATE events SET note = 'x'", "DELETE FROM events", "TRUNCATE events",
                     "UPDATE sources SET title = 'x'", "DELETE FROM sources", "TRUNCATE sources",
+                    "UPDATE source_ratings SET tier = 'x'", "DELETE FROM source_ratings",
                     "DROP TABLE events", "ALTER TABLE events DISABLE TRIGGER USER"):
             with pytest.raises(sa.exc.DBAPIError) as info:
                 with app.engine.begin() as conn:
@@ -46,7 +47,8 @@ def test_roles_sql_refuses_rewrites_but_appending_works(app_url):
         seq0, head0 = app.head()
         app.import_file(data("iraq-sample.yaml"))
         app.append("join", "test", "2003-05-01", actor="gbr", source="s1")
-        app.declare_source(id="s9", title="Ninth source")
+        app.declare_source(id="s9", title="Ninth source", tier="press")
+        assert {s.id: s.tier for s in app.sources()}["s9"] == "press"
         seq1, head1 = app.head()
         assert seq1 > seq0
         with pytest.raises(ConflictError):
