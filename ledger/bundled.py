@@ -12,10 +12,12 @@ FIRST = "actors.yaml"     # every other file refers to the actors it declares
 
 
 def paths() -> list:
-    """The bundled files, actors first, then by name."""
+    """The bundled files, actors first, then by name without the extension. Released files are
+    never edited, so later evidence for a coalition comes in files named after the file that
+    declares it: `iraq-2003.crs.yaml` loads after `iraq-2003.yaml`, whose sources it may cite."""
     folder = files("ledger.events")
     found = [p for p in folder.iterdir() if p.name.endswith((".yaml", ".jsonl", ".csv"))]
-    return sorted(found, key=lambda p: (p.name != FIRST, p.name))
+    return sorted(found, key=lambda p: (p.name != FIRST, p.name.rsplit(".", 1)[0]))
 
 
 def fingerprint() -> str:

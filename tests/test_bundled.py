@@ -30,6 +30,14 @@ def test_every_bundled_file_is_loaded_and_nothing_is_left_out(world):
     assert len(world.coalitions()) >= len(with_events)
 
 
+def test_a_later_file_for_a_coalition_loads_after_the_file_that_declares_it():
+    stems = [p.name.rsplit(".", 1)[0] for p in bundled.paths()]
+    for i, stem in enumerate(stems):
+        base = stem.split(".", 1)[0]
+        if base != stem:
+            assert base in stems[:i], (stem, stems)
+
+
 def test_check_reports_no_problem(world):
     problems = [p for p in world.check() if p.level == "problem"]
     assert problems == []
