@@ -285,6 +285,9 @@ def append(obj, type, coalition, actor, date, effective, troops, approx, mode, l
     """Append one event of TYPE (join, commit_troops, withdraw, ratify, ...)."""
     ledger = obj.ledger
     if ref and ref.startswith("#"):
+        if not ref[1:].isdigit() or not ref[1:].isascii() or len(ref) > 19:
+            raise click.BadParameter(f"'{ref[:20]}' is neither an event id nor #SEQ (e.g. #12)",
+                                     param_hint="--ref")
         ref = ledger.event_id(int(ref[1:]))
     fields = {}
     for item in sets:

@@ -6,7 +6,7 @@ import json
 import threading
 from collections import Counter, OrderedDict
 from dataclasses import replace
-from datetime import date, timedelta
+from datetime import date
 from typing import Any, Callable, Iterable
 
 import sqlalchemy as sa
@@ -14,7 +14,7 @@ from sqlalchemy.engine import Connection
 
 from . import bundled, projection, rebuilding, schema, store
 from .chain import GENESIS, digest
-from .dates import add_months, format_instant, parse_date, parse_day, parse_instant
+from .dates import format_instant, parse_date, parse_day, parse_instant, period_ends
 from .effects import as_published, expand, is_out
 from .errors import ConflictError, UnknownIdError
 from .files import Record, read
@@ -384,15 +384,11 @@ class Ledger:
             return []
         first = parse_date(start).lo if start else date.fromisoformat(view.points[0])
         last = parse_date(end).hi if end else date.fromisoformat(view.points[-1])
-        step = 12 if every == "year" else 1
-        cursor = date(first.year, 1 if every == "year" else first.month, 1)
         points = []
-        while cursor <= last:
-            period_end = add_months(cursor, step) - timedelta(days=1)
+        for period_end in period_ends(first, last, 12 if every == "year" else 1):
             asof = view.asof(period_end)
             points.append(GrowthPoint(period_end.isoformat(), asof.count, asof.troops_total,
                                       asof.uncertain, asof.counts))
-            cursor = add_months(cursor, step)
         return points
 
     def _heard_view(self, coalition: str, published_by: date) -> CoalitionView:

@@ -9,12 +9,17 @@ from __future__ import annotations
 import calendar
 import re
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta, timezone
+from datetime import MAXYEAR, date, datetime, timedelta, timezone
+from typing import Iterator
 
-from .errors import DateError
+from .errors import DateError, shown
 
 PRECISIONS = ("year", "month", "day")
-_PATTERN = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
+# The last year a date in an event file may name: treaty rules add at most 300 years (each of
+# days, months and years is bounded: treaty.RULE_LIMITS), and every date they compute must stay
+# inside the calendar, which ends on 9999-12-31.
+LAST_YEAR = 9000
+_PATTERN = re.compile(r"([0-9]{4})(?:-([0-9]{2})(?:-([0-9]{2}))?)?")     # fullmatch; ASCII digits
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,33 +54,42 @@ _PARSED: dict[str, FuzzyDate] = {}      # FuzzyDate is immutable: parsed texts a
 
 def _parse_date(value: object) -> FuzzyDate:
     if isinstance(value, datetime):
-        raise DateError(f"{value!r} is a date-time; give a date (YYYY, YYYY-MM or YYYY-MM-DD)")
+        raise DateError(f"{shown(value)} is a date-time; give a date (YYYY, YYYY-MM or YYYY-MM-DD)")
     if isinstance(value, date):
         value = value.isoformat()
     if isinstance(value, int) and not isinstance(value, bool):
         value = str(value)
     if not isinstance(value, str):
-        raise DateError(f"{value!r} is not a date (YYYY, YYYY-MM or YYYY-MM-DD)")
+        raise DateError(f"{shown(value)} is not a date (YYYY, YYYY-MM or YYYY-MM-DD)")
     text = value.strip()
-    m = _PATTERN.match(text)
+    m = _PATTERN.fullmatch(text)
     if not m:
-        raise DateError(f"'{value}' is not a date (YYYY, YYYY-MM or YYYY-MM-DD)")
+        raise DateError(f"{shown(value)} is not a date (YYYY, YYYY-MM or YYYY-MM-DD)")
     year, month, day = int(m[1]), m[2], m[3]
     if year < 1:
-        raise DateError(f"'{value}': year 0 does not exist")
+        raise DateError(f"{shown(value)}: year 0 does not exist")
     if month is None:
         return FuzzyDate(text, "year", date(year, 1, 1), date(year, 12, 31))
     mon = int(month)
     if not 1 <= mon <= 12:
-        raise DateError(f"'{value}': month {mon} does not exist")
+        raise DateError(f"{shown(value)}: month {mon} does not exist")
     last = calendar.monthrange(year, mon)[1]
     if day is None:
         return FuzzyDate(text, "month", date(year, mon, 1), date(year, mon, last))
     d = int(day)
     if not 1 <= d <= last:
-        raise DateError(f"'{value}': {calendar.month_name[mon]} {year} has no day {d}")
+        raise DateError(f"{shown(value)}: {calendar.month_name[mon]} {year} has no day {d}")
     one = date(year, mon, d)
     return FuzzyDate(text, "day", one, one)
+
+
+def parse_recorded(value: object) -> FuzzyDate:
+    """A date recorded in the ledger (of an event, a source, a coalition, a treaty rule):
+    `parse_date`, and no later than LAST_YEAR."""
+    fd = parse_date(value)
+    if fd.hi.year > LAST_YEAR:
+        raise DateError(f"{shown(value)} is after the year {LAST_YEAR}, the last a ledger records")
+    return fd
 
 
 def exact(day: date) -> FuzzyDate:
@@ -103,7 +117,7 @@ def parse_day(value: object) -> date:
     """A query date: must be a whole day."""
     fd = parse_date(value)
     if fd.precision != "day":
-        raise DateError(f"'{value}' is not a whole day: give YYYY-MM-DD")
+        raise DateError(f"{shown(value)} is not a whole day: give YYYY-MM-DD")
     return fd.lo
 
 
@@ -111,6 +125,18 @@ def add_months(day: date, months: int) -> date:
     month0 = day.month - 1 + months
     year, month = day.year + month0 // 12, month0 % 12 + 1
     return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+def period_ends(first: date, last: date, months: int) -> Iterator[date]:
+    """The last day of each period of `months` months, from the one holding `first` (periods start
+    in January for whole years) up to the one holding `last`; never past the calendar's end."""
+    cursor = date(first.year, 1 if months == 12 else first.month, 1)
+    while cursor <= last:
+        final = add_months(cursor, months - 1)
+        yield final.replace(day=calendar.monthrange(final.year, final.month)[1])
+        if final.year == MAXYEAR and final.month == 12:
+            return
+        cursor = add_months(cursor, months)
 
 
 def first_of_month(day: date) -> date:
@@ -130,16 +156,17 @@ def shift(day: date, *, days: int = 0, months: int = 0, years: int = 0,
 def parse_instant(value: str) -> datetime:
     """A known-at instant in UTC. A bare day means the end of that day (UTC)."""
     text = str(value).strip()
-    if _PATTERN.match(text):
+    if _PATTERN.fullmatch(text):
         fd = parse_date(text)
         return datetime.combine(fd.hi, datetime.max.time(), tzinfo=timezone.utc)
     try:
         moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
-    except ValueError:
-        raise DateError(f"'{value}' is not an instant (e.g. 2005-06-30 or 2005-06-30T12:00:00Z)")
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=timezone.utc)
-    return moment.astimezone(timezone.utc)
+        if moment.tzinfo is None:
+            moment = moment.replace(tzinfo=timezone.utc)
+        return moment.astimezone(timezone.utc)
+    except (ValueError, OverflowError):     # OverflowError: in UTC it falls outside the calendar
+        raise DateError(f"{shown(value)} is not an instant (e.g. 2005-06-30 or "
+                        "2005-06-30T12:00:00Z)") from None
 
 
 def format_instant(moment: datetime) -> str:

@@ -11,6 +11,16 @@
 from __future__ import annotations
 
 
+SHOWN = 60      # characters of a refused value quoted in a message
+
+
+def shown(value: object) -> str:
+    """A value as a message quotes it: its repr, cut to a short prefix (a refused value may be a
+    megabyte of text, or an alias bomb)."""
+    text = repr(value)
+    return text if len(text) <= SHOWN else text[:SHOWN] + "…"
+
+
 class LedgerError(Exception):
     """Base class of every error the library raises on purpose."""
 

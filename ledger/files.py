@@ -14,7 +14,7 @@ from typing import Any, Iterator
 
 import orjson
 
-from .errors import InputError
+from .errors import InputError, shown
 
 KINDS = ("coalition", "actor", "source", "rating", "event")
 SECTIONS = {"actors": "actor", "coalitions": "coalition", "sources": "source", "ratings": "rating",
@@ -22,6 +22,14 @@ SECTIONS = {"actors": "actor", "coalitions": "coalition", "sources": "source", "
 CSV_COLUMNS = ("type", "coalition", "actor", "date", "effective", "troops", "troops_max", "approx",
                "mode", "role", "label", "count", "ref", "source", "locator", "quote", "note", "id")
 MAX_LINE = 1_000_000
+# Bounds on the shape of a record (README, "Bounds on input"). A record is at most a mapping of
+# lists of mappings (citations, treaty rules): anything deeper is hostile, and refusing it before
+# it is built keeps every later step (the checks, the digests) free of recursion limits.
+MAX_DEPTH = 10
+# What YAML aliases may add to a file, in nodes beyond those written: an alias or two is
+# convenience, a "billion laughs" of nested aliases would expand to more than memory holds.
+MAX_ALIAS_NODES = 10_000
+MAX_DIGITS = 100          # a number written with more digits is refused before it is converted
 
 
 @dataclass
@@ -83,21 +91,39 @@ def _loader():
         out = {}
         lines = {}
         for key_node, value_node in node.value:
+            if not isinstance(key_node, yaml.ScalarNode):
+                raise InputError("a key must be a plain name, not a list or a mapping",
+                                 line=key_node.start_mark.line + 1)
             key = loader.construct_object(key_node, deep=deep)
+            if value_node.tag == "tag:yaml.org,2002:int" and len(value_node.value) > MAX_DIGITS:
+                raise InputError(f"a number of more than {MAX_DIGITS} digits",
+                                 line=value_node.start_mark.line + 1, field=str(key))
             out[key] = loader.construct_object(value_node, deep=True)
             lines[key] = key_node.start_mark.line + 1
         out["__line__"] = node.start_mark.line + 1
         out["__lines__"] = lines
         return out
 
+    def integer(loader, node):
+        if len(node.value) > MAX_DIGITS:    # int() of a huge text is slow, then refused
+            raise InputError(f"a number of more than {MAX_DIGITS} digits",
+                             line=node.start_mark.line + 1)
+        return yaml.constructor.SafeConstructor.construct_yaml_int(loader, node)
+
     Loader.add_constructor("tag:yaml.org,2002:map", mapping)
+    Loader.add_constructor("tag:yaml.org,2002:int", integer)
     return Loader, yaml
 
 
 def _yaml(path: str, text: str) -> Iterator[Record]:
-    loader, yaml = _loader()
+    loader_class, yaml = _loader()
+    loader = loader_class(text)
     try:
-        doc = yaml.load(text, Loader=loader)
+        node = loader.get_single_node()     # composed, not yet built: its shape is checked first
+        if node is None:
+            return iter(())
+        _check_nodes(node, yaml)
+        doc = loader.construct_document(node)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
         if mark is not None:
@@ -108,12 +134,69 @@ def _yaml(path: str, text: str) -> Iterator[Record]:
             line = None
         problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
         raise InputError(f"not valid YAML: {problem}", file=path, line=line) from None
-    if doc is None:
-        return iter(())
+    except InputError as exc:
+        raise exc.located(path) from None
+    finally:
+        loader.dispose()
     if not isinstance(doc, dict):
         raise InputError("a YAML event file is a mapping with 'events' (and optionally "
                          "'coalitions', 'actors', 'sources')", file=path, line=1)
     return _yaml_records(path, doc)
+
+
+def _check_nodes(root, yaml) -> None:
+    """Refuse a YAML document whose records nest deeper than MAX_DEPTH, or whose aliases would add
+    more than MAX_ALIAS_NODES nodes when built, or refer to themselves; without recursion and
+    without building anything (a node reached through several aliases is measured once)."""
+    measured: dict[int, tuple[int, int]] = {}       # id(node) -> (nodes when built, depth)
+    entered: set[int] = set()
+    stack = [(root, False)]
+    while stack:
+        node, done = stack.pop()
+        key = id(node)
+        kids = _node_children(node, yaml)
+        if done:
+            entered.discard(key)
+            size = 1 + sum(measured[id(k)][0] for k in kids)
+            depth = 1 + max((measured[id(k)][1] for k in kids), default=-1)
+            measured[key] = (size, depth)
+            if size - len(measured) > MAX_ALIAS_NODES:
+                raise InputError(f"YAML aliases expand this to more than {MAX_ALIAS_NODES:,} "
+                                 "nodes beyond those written", line=node.start_mark.line + 1)
+            continue
+        if key in measured:
+            continue
+        if key in entered:
+            raise InputError("a YAML alias refers to a value that contains it",
+                             line=node.start_mark.line + 1)
+        entered.add(key)
+        stack.append((node, True))
+        stack.extend((k, False) for k in kids if id(k) not in measured)
+    if measured[id(root)][1] > MAX_DEPTH + 2:       # the file's mapping and its section's list
+        _too_deep(root, measured, yaml)
+
+
+def _too_deep(root, measured: dict, yaml) -> None:
+    """Name the record field and the line where the deepest branch passes MAX_DEPTH."""
+    node, level, fieldname = root, 1, None
+    while level <= MAX_DEPTH + 2:
+        if isinstance(node, yaml.MappingNode):
+            key, node = max(node.value, key=lambda kv: measured[id(kv[1])][1])
+            if level == 3:
+                fieldname = str(key.value) if isinstance(key, yaml.ScalarNode) else None
+        else:
+            node = max(node.value, key=lambda k: measured[id(k)][1])
+        level += 1
+    raise InputError(f"nested deeper than {MAX_DEPTH} levels", line=node.start_mark.line + 1,
+                     field=fieldname)
+
+
+def _node_children(node, yaml) -> list:
+    if isinstance(node, yaml.SequenceNode):
+        return list(node.value)
+    if isinstance(node, yaml.MappingNode):
+        return [n for pair in node.value for n in pair]
+    return []
 
 
 def _yaml_records(path: str, doc: dict) -> Iterator[Record]:
@@ -125,7 +208,7 @@ def _yaml_records(path: str, doc: dict) -> Iterator[Record]:
             raise InputError(f"unknown section '{key}' (expected: {', '.join(SECTIONS)})",
                              file=path, line=lines.get(key))
     if doc.get("format", 1) != 1:
-        raise InputError(f"format {doc.get('format')!r} is not supported (this version reads 1)",
+        raise InputError(f"format {shown(doc.get('format'))} is not supported (this version reads 1)",
                          file=path, line=lines.get("format"), field="format")
     for section, kind in SECTIONS.items():
         items = doc.get(section) or []
@@ -135,7 +218,8 @@ def _yaml_records(path: str, doc: dict) -> Iterator[Record]:
             if not isinstance(item, dict):
                 raise InputError(f"each entry of '{section}' must be a mapping", file=path,
                                  line=lines.get(section))
-            line, field_lines = item.pop("__line__"), item.pop("__lines__")
+            # not popped: an alias may repeat an entry, and then both are this one dict
+            line, field_lines = item.get("__line__"), item.get("__lines__", {})
             yield Record(kind, _strip_lines(item), path, line, field_lines)
 
 
@@ -180,17 +264,63 @@ def _jsonl_record(path: str, line: str, number: int) -> Record | None:
         # what orjson refuses but json reads (NaN, integers over 64 bits, lone surrogates) is
         # then judged field by field like any other value, with the same message as before
         try:
-            data = json.loads(line)
-        except ValueError as exc:
-            raise InputError(f"not valid JSON: {exc.msg} (column {exc.colno})", file=path,
+            data = json.loads(line, parse_int=_json_int)
+        except RecursionError:
+            raise InputError(f"nested deeper than {MAX_DEPTH} levels", file=path,
                              line=number) from None
+        except ValueError as exc:
+            reason = f"{exc.msg} (column {exc.colno})" if hasattr(exc, "msg") else str(exc)
+            raise InputError(f"not valid JSON: {reason}", file=path, line=number) from None
     if not isinstance(data, dict):
         raise InputError("each line must be a JSON object", file=path, line=number)
+    if depth(data) > MAX_DEPTH:
+        deepest = max(data, key=lambda k: depth(data[k]))
+        raise InputError(f"nested deeper than {MAX_DEPTH} levels", file=path, line=number,
+                         field=deepest)
+    for key, value in data.items():
+        if value is _HUGE or isinstance(value, (list, dict)) and _HUGE in _leaves(value):
+            raise InputError(f"a number of more than {MAX_DIGITS} digits", file=path,
+                             line=number, field=key)
     kind = data.pop("record", "event")
     if kind not in KINDS:
-        raise InputError(f"'{kind}' is not a record kind ({', '.join(KINDS)})", file=path,
+        raise InputError(f"{shown(kind)} is not a record kind ({', '.join(KINDS)})", file=path,
                          line=number, field="record")
     return Record(kind, data, path, number)
+
+
+_HUGE = type("HugeNumber", (), {})()      # stands for a number too long to convert
+
+
+def _json_int(text: str):
+    return _HUGE if len(text.lstrip("-")) > MAX_DIGITS else int(text)
+
+
+def _leaves(value: Any) -> list:
+    out, stack = [], [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, dict):
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+        else:
+            out.append(item)
+    return out
+
+
+def depth(value: Any) -> int:
+    """How deeply lists and mappings nest in `value` (a plain value: 0), without recursion."""
+    deepest, stack = 0, [(value, 0)]
+    while stack:
+        item, level = stack.pop()
+        if isinstance(item, dict):
+            item = list(item.values())
+        if isinstance(item, list):
+            deepest = max(deepest, level + 1)
+            if level + 1 > MAX_DEPTH:
+                break
+            stack.extend((v, level + 1) for v in item)
+    return deepest
 
 
 # -- CSV -------------------------------------------------------------------------------------------
@@ -199,13 +329,14 @@ def csv_rows(path: str, text: str, delimiter: str = ",") -> Iterator[tuple[int, 
     """(line, cells) of a CSV (or TSV) text; a malformed row is an InputError naming its line."""
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     while True:
+        first = reader.line_num + 1         # a quoted cell may run over several lines
         try:
             row = next(reader)
         except StopIteration:
             return
         except csv.Error as exc:
-            raise InputError(f"not valid CSV: {exc}", file=path, line=reader.line_num) from None
-        yield reader.line_num, row
+            raise InputError(f"not valid CSV: {exc}", file=path, line=first) from None
+        yield first, row
 
 
 def _csv(path: str, text: str) -> Iterator[Record]:

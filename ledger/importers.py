@@ -25,7 +25,7 @@ import re
 from typing import TYPE_CHECKING, Iterator
 
 from .dates import parse_date
-from .errors import InputError
+from .errors import InputError, shown
 from .files import Record, csv_rows
 from .ingest import Summary, normalise
 
@@ -306,7 +306,7 @@ def _wd_date(value: str | None, precision: dict | None, path: str, line: int, fi
         return None
     m = re.match(r"^\+?(\d{4})-(\d{2})-(\d{2})(T.*)?$", value)
     if not m:
-        raise InputError(f"'{value}' is not a Wikidata time", file=path, line=line, field=field)
+        raise InputError(f"{shown(value)} is not a Wikidata time", file=path, line=line, field=field)
     text = f"{m[1]}-{m[2]}-{m[3]}"
     if precision and precision.get("value") in _PRECISION:
         text = text[:_PRECISION[precision["value"]]]

@@ -22,14 +22,16 @@ from sqlalchemy.engine import Connection
 
 from . import schema, store
 from .chain import identity, stored
-from .dates import parse_date
-from .errors import ConflictError, InputError, UnknownIdError
+from .dates import parse_date, parse_recorded
+from .errors import ConflictError, InputError, UnknownIdError, shown
 from .files import Record
 from .model import (ACTOR_KINDS, COALITION_KINDS, EVENT_TYPES, MODELS, RATED_TIERS,
                     SCHEMA_VERSION, check_payload)
 from .treaty import check_rules
 
-ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9._-]{0,99}$")
+ID_PATTERN = re.compile(r"[a-z0-9][a-z0-9._-]{0,99}")       # whole ids only: fullmatch
+MAX_TEXT = 5000        # characters of a name, title, note, ...
+MAX_ALIAS = 200        # characters of an alias (an actor's name is one): schema.aliases.alias
 EVENT_KEYS = {"type", "coalition", "actor", "date", "effective", "source", "locator", "quote",
               "sources", "note", "id", "set"}
 CHUNK = 5000
@@ -149,7 +151,7 @@ class Catalogue:
     def resolve(self, namespace: str, value: Any, rec: Record | None, fieldname: str) -> str:
         table = self.coalitions if namespace == "coalition" else self.actors
         if not isinstance(value, str) or not value.strip():
-            raise _err(rec, f"{value!r} is not a {namespace} id", fieldname)
+            raise _err(rec, f"{shown(value)} is not a {namespace} id", fieldname)
         if table.get(value) is not None:
             return value
         target = self.alias_target(namespace, value)
@@ -158,17 +160,21 @@ class Catalogue:
         names = table.keys() + [a for (ns, a) in self.alias.keys() if ns == namespace]
         close = difflib.get_close_matches(normalise(value), names, n=3, cutoff=0.6)
         hint = f" (did you mean {', '.join(repr(c) for c in close)}?)" if close else ""
-        raise UnknownIdError(f"unknown {namespace} '{value}'{hint}", field=fieldname).located(
+        raise UnknownIdError(f"unknown {namespace} {shown(value)}{hint}", field=fieldname).located(
             *(rec.file, rec.lines.get(fieldname, rec.line)) if rec else (None, None))
 
     def alias_target(self, namespace: str, name: str) -> str | None:
         row = self.alias.get((namespace, normalise(name)))
         return row.target if row is not None else None
 
-    def add_alias(self, namespace: str, alias: str, target: str, rec: Record | None) -> None:
+    def add_alias(self, namespace: str, alias: str, target: str, rec: Record | None,
+                  fieldname: str = "aliases") -> None:
         key = (namespace, normalise(alias))
         if not key[1]:
             return
+        if len(key[1]) > MAX_ALIAS:
+            raise _err(rec, f"longer than {MAX_ALIAS} characters, the most an alias (or an "
+                       f"actor's name) may have: {shown(alias)}", fieldname)
         have = self.alias_target(namespace, alias)
         if have == target:
             return
@@ -188,8 +194,8 @@ def _err(rec: Record | None, message: str, fieldname: str | None = None, cls=Inp
 
 
 def _check_id(rec: Record, value: Any, fieldname: str = "id") -> str:
-    if not isinstance(value, str) or not ID_PATTERN.match(value):
-        raise rec.error(f"{value!r} is not a valid id (lower case letters, digits, '.', '_', '-')",
+    if not isinstance(value, str) or not ID_PATTERN.fullmatch(value):
+        raise rec.error(f"{shown(value)} is not a valid id (lower case letters, digits, '.', '_', '-')",
                         fieldname)
     return value
 
@@ -203,9 +209,9 @@ def _text(rec: Record, data: dict, name: str, required: bool = False) -> str | N
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         value = str(value)
     if not isinstance(value, str):
-        raise rec.error(f"{value!r} is not a text", name)
-    if len(value) > 5000:
-        raise rec.error("text longer than 5000 characters", name)
+        raise rec.error(f"{shown(value)} is not a text", name)
+    if len(value) > MAX_TEXT:
+        raise rec.error(f"text longer than {MAX_TEXT} characters", name)
     return value.strip()
 
 
@@ -216,7 +222,7 @@ def _date_text(rec: Record, data: dict, name: str, required: bool = False) -> st
             raise rec.error("required", name)
         return None
     try:
-        return parse_date(value).text
+        return parse_recorded(value).text
     except InputError as exc:
         raise exc.located(rec.file, rec.lines.get(name, rec.line), name) from None
 
@@ -245,10 +251,10 @@ def declare_coalition(cat: Catalogue, rec: Record) -> bool:
     cid = _check_id(rec, d.get("id"))
     kind = d.get("kind")
     if kind not in COALITION_KINDS:
-        raise rec.error(f"{kind!r} is not one of {', '.join(COALITION_KINDS)}", "kind")
+        raise rec.error(f"{shown(kind)} is not one of {', '.join(COALITION_KINDS)}", "kind")
     model = d.get("model")
     if model is not None and model not in MODELS:
-        raise rec.error(f"{model!r} is not one of {', '.join(MODELS)}", "model")
+        raise rec.error(f"{shown(model)} is not one of {', '.join(MODELS)}", "model")
     lead = d.get("lead") or []
     lead = [lead] if isinstance(lead, str) else lead
     if not isinstance(lead, list):
@@ -286,14 +292,14 @@ def declare_actor(cat: Catalogue, rec: Record) -> bool:
     aid = _check_id(rec, d.get("id"))
     kind = d.get("kind", "state")
     if kind not in ACTOR_KINDS:
-        raise rec.error(f"{kind!r} is not one of {', '.join(ACTOR_KINDS)}", "kind")
+        raise rec.error(f"{shown(kind)} is not one of {', '.join(ACTOR_KINDS)}", "kind")
     name = _text(rec, d, "name", True)
     fresh = cat.actors.get(aid) is None
     if fresh:
         cat.conn.execute(schema.actors.insert().values(id=aid, name=name, kind=kind))
         cat.actors.add(aid, SimpleNamespace(id=aid, name=name, kind=kind))
     if cat.alias_target("actor", name) is None:   # a name taken by another actor stays theirs
-        cat.add_alias("actor", name, aid, rec)
+        cat.add_alias("actor", name, aid, rec, "name")
     for alias in _aliases(rec, d):
         cat.add_alias("actor", alias, aid, rec)
     return fresh
@@ -308,8 +314,8 @@ def declare_source(cat: Catalogue, rec: Record) -> bool:
     row = {"id": sid, "title": _text(rec, d, "title", True), "publisher": _text(rec, d, "publisher"),
            "author": _text(rec, d, "author"), "url": _text(rec, d, "url"),
            "published": _date_text(rec, d, "published"), "accessed": _date_text(rec, d, "accessed")}
-    if row["url"] and not re.match(r"^(https?|ftp)://\S+$", row["url"]):
-        raise rec.error(f"'{row['url']}' is not a web address", "url")
+    if row["url"] and not re.fullmatch(r"(https?|ftp)://\S+", row["url"]):
+        raise rec.error(f"{shown(row['url'])} is not a web address", "url")
     old = cat.sources.get(sid)
     fresh = old is None
     if not fresh:
@@ -331,7 +337,7 @@ def declare_rating(cat: Catalogue, rec: Record) -> bool:
     _known(rec, d, {"source", "tier", "original", "note"})
     sid = d.get("source")
     if not isinstance(sid, str) or cat.sources.get(sid) is None:
-        raise UnknownIdError(f"unknown source {sid!r}; declare it first").located(
+        raise UnknownIdError(f"unknown source {shown(sid)}; declare it first").located(
             rec.file, rec.lines.get("source", rec.line), "source")
     return cat.rate(sid, _tier(rec, d, required=True), _text(rec, d, "original"),
                     _text(rec, d, "note"))
@@ -342,7 +348,7 @@ def _tier(rec: Record, data: dict, required: bool) -> str | None:
     if tier in (None, "", "unrated") and not required:
         return None         # `unrated` is what no rating means (an export writes it)
     if tier not in RATED_TIERS:
-        raise rec.error(f"{tier!r} is not a tier (one of: {', '.join(RATED_TIERS)})", "tier")
+        raise rec.error(f"{shown(tier)} is not a tier (one of: {', '.join(RATED_TIERS)})", "tier")
     return tier
 
 
@@ -364,7 +370,7 @@ def event_row(cat: Catalogue, rec: Record, recorded_at: str) -> dict:
     if etype is None:
         close = difflib.get_close_matches(str(d.get("type")), list(EVENT_TYPES), n=2)
         hint = f" (did you mean {', '.join(repr(c) for c in close)}?)" if close else ""
-        raise rec.error(f"unknown event type {d.get('type')!r}{hint}", "type")
+        raise rec.error(f"unknown event type {shown(d.get('type'))}{hint}", "type")
     coalition = cat.resolve("coalition", d.get("coalition"), rec, "coalition")
     ckind = cat.coalitions.get(coalition).kind
     if ckind not in etype.kinds:
@@ -494,7 +500,7 @@ def ingest(conn: Connection, records: Iterable[Record], summary: Summary, record
         cat.pending_refs.clear()
 
     for n, rec in enumerate(records, start=1):
-        _check_unicode(rec)
+        _check_text(rec)
         if rec.kind != "event":
             flush()
             summary.declared += declare(cat, rec)
@@ -531,25 +537,38 @@ def _touch(actors: dict, coalition: str, actor: str | None) -> None:
         who.add(actor)
 
 
-def _check_unicode(rec: Record) -> None:
+def _check_text(rec: Record) -> None:
     """Text that is not Unicode (a lone surrogate, e.g. "\\ud800" in JSON) can be neither stored
-    nor digested: refuse it, naming the field."""
+    nor digested, and PostgreSQL stores no NUL character: refuse both, naming the field."""
     try:
-        orjson.dumps(rec.data, default=str)
+        dumped = orjson.dumps(rec.data, default=str)
     except orjson.JSONEncodeError:
-        for key, value in rec.data.items():
-            if _has_surrogate(key) or _has_surrogate(value):
-                raise rec.error("is not valid Unicode text (it holds a lone surrogate)", str(key))
-        # anything else orjson refuses (a non-text key, a huge integer) the field checks name
+        dumped = None
+    if dumped is not None and b"\\u0000" not in dumped:
+        return
+    for key, value in rec.data.items():
+        if _has(key, _surrogate) or _has(value, _surrogate):
+            raise rec.error("is not valid Unicode text (it holds a lone surrogate)", str(key))
+        if _has(key, _nul) or _has(value, _nul):
+            raise rec.error("holds a NUL character (\\u0000), which no text may hold", str(key))
+    # anything else orjson refuses (a non-text key, a huge integer) the field checks name
 
 
-def _has_surrogate(value: Any) -> bool:
+def _surrogate(text: str) -> bool:
+    return any("\ud800" <= c <= "\udfff" for c in text)
+
+
+def _nul(text: str) -> bool:
+    return "\x00" in text
+
+
+def _has(value: Any, test: Callable[[str], bool]) -> bool:
     if isinstance(value, str):
-        return any("\ud800" <= c <= "\udfff" for c in value)
+        return test(value)
     if isinstance(value, dict):
-        return any(_has_surrogate(k) or _has_surrogate(v) for k, v in value.items())
+        return any(_has(k, test) or _has(v, test) for k, v in value.items())
     if isinstance(value, (list, tuple)):
-        return any(_has_surrogate(v) for v in value)
+        return any(_has(v, test) for v in value)
     return False
 
 

@@ -11,8 +11,8 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any, Callable, Mapping
 
-from .dates import FuzzyDate, parse_date
-from .errors import InputError
+from .dates import FuzzyDate, parse_recorded
+from .errors import InputError, shown
 
 SCHEMA_VERSION = 1
 
@@ -34,11 +34,14 @@ def tier_rank(tier: str | None) -> int:
 
 def _int(name: str, value: Any, *, maximum: int = 10**9) -> int:
     if isinstance(value, bool) or not isinstance(value, (int, str)):
-        raise InputError(f"{value!r} is not a whole number", field=name)
+        raise InputError(f"{shown(value)} is not a whole number", field=name)
     if isinstance(value, str):
         text = value.strip()
         if not text.isdigit() or not text.isascii():
-            raise InputError(f"'{value}' is not a whole number >= 0", field=name)
+            raise InputError(f"{shown(value)} is not a whole number >= 0", field=name)
+        if len(text.lstrip("0")) > len(str(maximum)):       # int() of a huge text is slow
+            cut = text if len(text) <= 20 else text[:20] + "…"
+            raise InputError(f"{cut} is implausibly large (over {maximum:,})", field=name)
         value = int(text)
     if value < 0:
         raise InputError(f"{value} is negative; must be >= 0", field=name)
@@ -49,7 +52,7 @@ def _int(name: str, value: Any, *, maximum: int = 10**9) -> int:
 
 def _text(name: str, value: Any, *, maximum: int = 2000) -> str:
     if not isinstance(value, str) or not value.strip():
-        raise InputError(f"{value!r} is not a text", field=name)
+        raise InputError(f"{shown(value)} is not a text", field=name)
     if len(value) > maximum:
         raise InputError(f"text longer than {maximum} characters", field=name)
     return value.strip()
@@ -60,12 +63,12 @@ def _bool(name: str, value: Any) -> bool:
         return value
     if isinstance(value, str) and value.strip().lower() in ("true", "yes", "1", "false", "no", "0"):
         return value.strip().lower() in ("true", "yes", "1")
-    raise InputError(f"{value!r} is not true or false", field=name)
+    raise InputError(f"{shown(value)} is not true or false", field=name)
 
 
 def _mode(name: str, value: Any) -> str:
     if value not in RATIFY_MODES:
-        raise InputError(f"{value!r} is not one of {', '.join(RATIFY_MODES)}", field=name)
+        raise InputError(f"{shown(value)} is not one of {', '.join(RATIFY_MODES)}", field=name)
     return value
 
 
@@ -249,7 +252,10 @@ def check_correction(fields: Any) -> dict:
             raise InputError(f"'{name}' cannot be corrected (one of: {', '.join(CORRECTABLE)})",
                              field="set")
         if name in ("date", "effective"):
-            out[name] = parse_date(value).text
+            try:
+                out[name] = parse_recorded(value).text
+            except InputError as exc:
+                raise exc.located(field="set") from None
         else:
             out[name] = PAYLOAD_FIELDS[name](name, value)
     return out

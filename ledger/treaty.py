@@ -17,11 +17,14 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any, Mapping
 
-from .dates import FuzzyDate, parse_date, shift, span
+from .dates import FuzzyDate, parse_date, parse_recorded, shift, span
 from .errors import InputError
 from .model import Coalition, Event
 
 RULE_KEYS = {"threshold", "days", "months", "years", "first_of_month"}
+# The largest number each rule may give: a century of days, months or years (so a rule moves a
+# date by at most 300 years, which dates.LAST_YEAR leaves room for), and a threshold of deposits.
+RULE_LIMITS = {"threshold": 1000, "days": 36_600, "months": 1200, "years": 100}
 TREATY_KEYS = {"adopted", "signature_open", "entry_into_force", "later_states", "withdrawal",
                "articles", "note"}
 
@@ -32,7 +35,8 @@ def check_rules(treaty: Any) -> dict:
         raise InputError("must be a mapping of treaty rules", field="treaty")
     unknown = set(treaty) - TREATY_KEYS
     if unknown:
-        raise InputError(f"unknown treaty rule(s): {', '.join(sorted(unknown))}", field="treaty")
+        raise InputError(f"unknown treaty rule(s): {', '.join(sorted(map(str, unknown)))}",
+                         field="treaty")
     out = dict(treaty)
     for name in ("entry_into_force", "later_states", "withdrawal"):
         rule = treaty.get(name)
@@ -41,13 +45,19 @@ def check_rules(treaty: Any) -> dict:
         if not isinstance(rule, Mapping) or set(rule) - RULE_KEYS:
             raise InputError(f"must be a mapping of {', '.join(sorted(RULE_KEYS))}",
                              field=f"treaty.{name}")
-        for key in ("threshold", "days", "months", "years"):
+        for key, limit in RULE_LIMITS.items():
             if key in rule and (not isinstance(rule[key], int) or isinstance(rule[key], bool)
-                                or rule[key] < 0):
-                raise InputError("must be a whole number >= 0", field=f"treaty.{name}.{key}")
+                                or not 0 <= rule[key] <= limit):
+                raise InputError(f"must be a whole number from 0 to {limit:,}",
+                                 field=f"treaty.{name}.{key}")
+        if not isinstance(rule.get("first_of_month", False), bool):
+            raise InputError("must be true or false", field=f"treaty.{name}.first_of_month")
         out[name] = dict(rule)
+    for name in ("articles", "note"):
+        if name in treaty and (not isinstance(treaty[name], str) or len(treaty[name]) > 2000):
+            raise InputError("must be a text of at most 2000 characters", field=f"treaty.{name}")
     if "adopted" in treaty:
-        out["adopted"] = parse_date(treaty["adopted"]).text
+        out["adopted"] = parse_recorded(treaty["adopted"]).text
     sig = treaty.get("signature_open")
     if sig is not None:
         if not isinstance(sig, Mapping) or "from" not in sig:
@@ -55,8 +65,8 @@ def check_rules(treaty: Any) -> dict:
                              field="treaty.signature_open")
         until = sig.get("until")
         out["signature_open"] = {
-            "from": parse_date(sig["from"]).text,
-            "until": until if until in (None, "entry_into_force") else parse_date(until).text}
+            "from": parse_recorded(sig["from"]).text,
+            "until": until if until in (None, "entry_into_force") else parse_recorded(until).text}
     return out
 
 
@@ -112,5 +122,7 @@ class Rules:
         sig = self.raw.get("signature_open") or {}
         until = sig.get("until")
         if until == "entry_into_force":
-            return in_force.lo - timedelta(days=1) if in_force else None
+            if in_force is None:
+                return None
+            return in_force.lo - timedelta(days=1) if in_force.lo > date.min else date.min
         return parse_date(until).hi if until else None
