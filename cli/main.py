@@ -15,15 +15,20 @@ PUBLISHED_BY = click.option("--published-by", metavar="DATE",
                             help="Answer from only what sources published by DATE (YYYY[-MM[-DD]]) say.")
 
 
+# Commands that append: the others only read, and work on a ledger that cannot be written.
+WRITERS = {"append", "add-source", "import", "import-table", "rebuild"}
+
+
 class Context:
-    def __init__(self, database: str | None, bundled: bool):
-        self.database, self.bundled, self._ledger = database, bundled, None
+    def __init__(self, database: str | None, bundled: bool, writes: bool = True):
+        self.database, self.bundled, self.writes, self._ledger = database, bundled, writes, None
 
     @property
     def ledger(self):
         if self._ledger is None:
             from ledger import Ledger
-            self._ledger = Ledger.open(self.database, bundled_data=self.bundled)
+            self._ledger = Ledger.open(self.database, bundled_data=self.bundled,
+                                       writes=self.writes)
         return self._ledger
 
 
@@ -48,7 +53,7 @@ class LedgerGroup(click.Group):
 @click.pass_context
 def cli(ctx, database, bundled):
     """A temporal, event-sourced ledger of coalition membership."""
-    ctx.obj = Context(database, bundled)
+    ctx.obj = Context(database, bundled, writes=ctx.invoked_subcommand in WRITERS)
 
 
 def _out(text: str) -> None:

@@ -2,6 +2,10 @@
 writing its result; registered on the `cli` group of `main` (imported at the end of main.py)."""
 from __future__ import annotations
 
+import contextlib
+import os
+import tempfile
+
 import click
 
 from .main import _out, cli, print_summary
@@ -12,9 +16,34 @@ def _write(text: str, output: str | None) -> None:
     if output in (None, "-"):
         click.echo(text, nl=not text.endswith("\n"))
         return
-    with open(output, "w", encoding="utf-8", newline="") as handle:
-        handle.write(text)
+    write_file(output, text)
     click.echo(f"wrote {output}", err=True)
+
+
+def write_file(path: str, text: str) -> None:
+    """Write `path` whole or not at all: into a temporary file beside it, renamed over it only once
+    complete (a full disk or a killed process never leaves a truncated file)."""
+    folder = os.path.dirname(os.path.abspath(path))
+    if not os.path.isdir(folder):
+        raise click.ClickException(f"cannot write {path}: the directory {folder} does not exist")
+    try:
+        fd, temp = tempfile.mkstemp(dir=folder, prefix=f".{os.path.basename(path)}.", suffix=".tmp")
+    except OSError as exc:
+        raise click.ClickException(f"cannot write {path}: {exc.strerror} (in {folder})") from None
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
+            handle.write(text)
+            handle.flush()
+            os.fsync(handle.fileno())
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(temp, 0o666 & ~umask)          # as open() would have made it, not mkstemp's 0600
+        os.replace(temp, path)
+    except OSError as exc:
+        with contextlib.suppress(OSError):
+            os.unlink(temp)
+        raise click.ClickException(f"cannot write {path}: {exc.strerror}; it was left as it "
+                                   "was") from None
 
 
 OUTPUT = click.option("--output", "-o", metavar="FILE", help="Write to FILE instead of standard output.")
@@ -105,7 +134,6 @@ def import_table(obj, file, fmt, coalition, source, actor_column, join_column, e
 @click.pass_obj
 def report(obj, coalition, start, end, at, output):
     """Write a coalition's report: timeline chart, member tables, changes and cited sources."""
-    import os
     from ledger import report as reports
     r = reports.build(obj.ledger, coalition, start, end, at)
     if output.lower().endswith((".md", ".markdown")):

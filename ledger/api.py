@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import difflib
 import json
+import os
 import threading
 from collections import Counter, OrderedDict
 from dataclasses import replace
@@ -12,11 +13,11 @@ from typing import Any, Callable, Iterable
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
-from . import bundled, projection, rebuilding, schema, store
+from . import bundled, location, projection, rebuilding, schema, store
 from .chain import GENESIS, digest
 from .dates import format_instant, parse_date, parse_day, parse_instant, period_ends
 from .effects import as_published, expand, is_out
-from .errors import ConflictError, UnknownIdError
+from .errors import ConflictError, DatabaseError, UnknownIdError
 from .files import Record, read
 from .ingest import Rows, Summary, ingest, normalise
 from .model import Actor, Coalition, Event, Source
@@ -41,6 +42,7 @@ class _Rollback(Exception):
 class Ledger:
     def __init__(self, engine: sa.engine.Engine):
         self.engine = engine
+        self.read_only = False          # opened read-only (an SQLite file that cannot be written)
         # Read caches of what changes rarely; found ids only, so another process's additions are
         # still looked up, and cleared by every write of this process.
         self._ids: dict[tuple[str, str], str] = {}
@@ -57,11 +59,28 @@ class Ledger:
 
     # -- opening -----------------------------------------------------------------------------
     @classmethod
-    def open(cls, url: str | None = None, *, bundled_data: bool = True) -> "Ledger":
+    def open(cls, url: str | None = None, *, bundled_data: bool = True,
+             writes: bool = True) -> "Ledger":
         """Open (creating and migrating if needed) the ledger at `url`; the default is an SQLite
         file in the user's data directory. With `bundled_data`, the bundled event files are
-        imported on first use and whenever they change."""
-        ledger = cls(store.make_engine(url or store.default_url()))
+        imported on first use and whenever they change. With `writes=False` (the caller only
+        reads), an SQLite ledger that cannot be written is opened read-only and answered as it
+        stands; it takes a newer bundle when next opened where it can be written."""
+        url = url or store.default_url()
+        path = store.sqlite_file(url)
+        why = location.read_only_reason(path) if path else None
+        if why and (writes or not os.path.exists(path)):
+            what = "append to it" if os.path.exists(path) else "create it"
+            raise DatabaseError(
+                f"the ledger {path} cannot be written: {why}. To {what}, make that writable, or "
+                "pass --database URL (or set LEDGER_DATABASE_URL, or XDG_DATA_HOME) for a ledger "
+                "you can write" + ("; commands that only read still work" if what != "create it"
+                                   else ""))
+        ledger = cls(store.make_engine(url, read_only=bool(why)))
+        ledger.read_only = bool(why)
+        if why:
+            store.check_current(ledger.engine)
+            return ledger
         store.ensure_current(ledger.engine)
         if bundled_data:
             bundled.sync(ledger)

@@ -13,6 +13,7 @@ import os
 import sqlite3
 from datetime import date
 
+from .location import read_only_uri
 from .results import AsOf
 from .schema_revision import SCHEMA_REVISION
 from .state import read_record
@@ -32,7 +33,7 @@ def asof(url: str, coalition: str, day: date, *, bundled: bool = True) -> AsOf |
     if path is None:
         return None
     try:
-        con = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        con = sqlite3.connect(read_only_uri(path), uri=True)
     except sqlite3.Error:
         return None
     try:

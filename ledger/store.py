@@ -26,32 +26,48 @@ from .model import SCHEMA_VERSION, Citation, Event, upcast
 _PG_LOCK_KEY = 7_220_031  # advisory lock that serialises appends on PostgreSQL
 
 
-def redact(url: str) -> str:
-    """A URL fit to print: never the password."""
-    return re.sub(r"(://[^:/@]+):[^@]*@", r"\1:***@", str(url))
+_USERINFO = re.compile(r"(://[^:/@?#\s]*):[^/\s]*@")
+# a credential in a URL's query (libpq and psycopg read ?password=...) or in a keyword DSN
+_SECRET = re.compile(r"(?i)((?:^|[?&;\s])[\w.%-]*(?:password|passwd|pwd|secret|token)[\w.%-]*"
+                     r"\s*=\s*)('[^']*'|[^&\s]*)")
 
 
-def make_engine(url: str) -> Engine:
+def redact(url: object) -> str:
+    """A URL (or a driver's message quoting one) fit to print: never a password, wherever the URL
+    carries it (user:password@, ?password=, ?sslpassword=, password=... in a keyword DSN)."""
+    text = str(url.render_as_string(hide_password=True) if hasattr(url, "render_as_string")
+               else url)
+    return _SECRET.sub(r"\1***", _USERINFO.sub(r"\1:***@", text))
+
+
+def make_engine(url: str, *, read_only: bool = False) -> Engine:
+    """An engine for `url`; `read_only` (SQLite files only) reads the file without writing to it
+    or beside it (see `location.read_only_uri`)."""
+    options: dict[str, Any] = {}
+    if read_only:
+        import sqlite3
+        uri = read_only_uri(sqlite_file(url) or "")
+        options["creator"] = lambda: sqlite3.connect(uri, uri=True, check_same_thread=False)
     try:
         # On a server, a pooled connection may have died while idle (a restart, an idle timeout):
         # test it when it is taken from the pool and reconnect, rather than fail the next command.
         server = sa.engine.make_url(url).get_backend_name() != "sqlite"
-        engine = sa.create_engine(url, future=True, pool_pre_ping=server)
+        engine = sa.create_engine(url, future=True, pool_pre_ping=server, **options)
     except Exception as exc:  # bad URL or missing driver
         raise DatabaseError(f"cannot use database {redact(url)}: {redact(str(exc))}") from None
     if engine.dialect.name == "sqlite":
-        _sqlite_setup(engine)
+        _sqlite_setup(engine, read_only)
     return engine
 
 
-def _sqlite_setup(engine: Engine) -> None:
+def _sqlite_setup(engine: Engine, read_only: bool = False) -> None:
     # pysqlite's own transaction handling defers BEGIN; take control so writers can BEGIN IMMEDIATE.
     @sa_event.listens_for(engine, "connect")
     def _connect(dbapi_conn, _record):
         dbapi_conn.isolation_level = None
         cur = dbapi_conn.cursor()
         cur.execute("PRAGMA busy_timeout = 60000")
-        if engine.url.database not in (None, "", ":memory:"):
+        if engine.url.database not in (None, "", ":memory:") and not read_only:
             cur.execute("PRAGMA journal_mode = WAL")
         # 64 MiB of page cache (the default is 2 MiB): appends update five indexes of the events
         # table at random places, which at a million events would otherwise mostly miss the cache
@@ -116,6 +132,17 @@ def upgrade(engine: Engine, revision: str = "head") -> None:
     with writing(engine) as conn:
         cfg.attributes["connection"] = conn
         command.upgrade(cfg, revision)
+
+
+def check_current(engine: Engine) -> None:
+    """For a ledger opened read-only: it must be at the schema this version reads."""
+    with reading(engine) as conn:
+        have = current_revision(conn)
+    if have != schema.SCHEMA_REVISION:
+        raise DatabaseError(
+            f"database {redact(engine.url)} is at schema revision {have or '(none)'}, this version "
+            f"of the ledger needs {schema.SCHEMA_REVISION}, and it cannot be written here: "
+            "migrate it (ledger db upgrade) where it can be written") from None
 
 
 def ensure_current(engine: Engine) -> None:
@@ -322,4 +349,4 @@ def _citations(text: str) -> tuple[Citation, ...]:
     return found
 
 
-from .location import default_url  # noqa: E402,F401  (re-exported)
+from .location import default_url, read_only_uri, sqlite_file  # noqa: E402,F401  (re-exported)
