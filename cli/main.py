@@ -7,7 +7,7 @@ import sys
 
 import click
 
-from .render import FORMATS, dump_json, table
+from .render import FORMATS, dump_json, printable, table
 
 FORMAT = click.option("--format", "fmt", type=click.Choice(FORMATS), default="table",
                       show_default=True, help="Output format.")
@@ -57,7 +57,7 @@ def cli(ctx, database, bundled):
 
 
 def _out(text: str) -> None:
-    click.echo(text)
+    click.echo(printable(text))
 
 
 # -- queries -------------------------------------------------------------------------------------

@@ -2,11 +2,34 @@
 from __future__ import annotations
 
 import csv
+import html
 import io
 import json
+import re
 from typing import Any, Sequence
 
+from ledger.exports import spreadsheet_safe
+
 FORMATS = ("table", "json", "csv", "markdown")
+
+# C0 and C1 controls but tab and newline (an escape sequence in a name would drive the terminal),
+# and the bidirectional overrides and isolates (they reorder what is shown)
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+def printable(text: str) -> str:
+    """Text fit for a terminal: what the ledger holds, without control characters."""
+    return _CONTROL.sub("", text)
+
+
+def _flat(text: str) -> str:
+    """A table cell's text: printable, on one line."""
+    return printable(text).replace("\n", " ").replace("\t", " ")
+
+
+def _markdown(text: str) -> str:
+    """A Markdown table cell: HTML escaped (Markdown passes HTML through), pipes escaped."""
+    return html.escape(text, quote=False).replace("|", "\\|")
 
 
 def dump_json(value: Any) -> str:
@@ -14,6 +37,10 @@ def dump_json(value: Any) -> str:
 
 
 def cell(value: Any) -> str:
+    return _flat(_cell(value))
+
+
+def _cell(value: Any) -> str:
     if value is None:
         return ""
     if isinstance(value, bool):
@@ -21,7 +48,7 @@ def cell(value: Any) -> str:
     if isinstance(value, int):
         return f"{value:,}"
     if isinstance(value, (list, tuple)):
-        return ", ".join(cell(v) for v in value)
+        return ", ".join(_cell(v) for v in value)
     if isinstance(value, dict):
         return value.get("id") or json.dumps(value, ensure_ascii=False)
     return str(value)
@@ -34,13 +61,14 @@ def table(headers: Sequence[str], rows: Sequence[Sequence[Any]], fmt: str) -> st
         writer = csv.writer(out, lineterminator="\n")
         writer.writerow(headers)
         for row in rows:
-            writer.writerow(["" if v is None else (cell(v) if not isinstance(v, int) or isinstance(v, bool)
+            writer.writerow(["" if v is None else (spreadsheet_safe(printable(_cell(v)))
+                                                    if not isinstance(v, int) or isinstance(v, bool)
                                                     else v) for v in row])
         return out.getvalue().rstrip("\n")
     text = [[cell(v) for v in row] for row in rows]
     if fmt == "markdown":
         lines = ["| " + " | ".join(headers) + " |", "|" + "|".join("---" for _ in headers) + "|"]
-        lines += ["| " + " | ".join(c.replace("|", "\\|") for c in row) + " |" for row in text]
+        lines += ["| " + " | ".join(_markdown(c) for c in row) + " |" for row in text]
         return "\n".join(lines)
     widths = [max([len(h)] + [len(r[i]) for r in text]) for i, h in enumerate(headers)]
     numeric = [all(isinstance(r[i], int) or r[i] is None for r in rows) and rows for i in range(len(headers))]

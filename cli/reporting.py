@@ -9,12 +9,12 @@ import tempfile
 import click
 
 from .main import _out, cli, print_summary
-from .render import dump_json
+from .render import dump_json, printable
 
 
 def _write(text: str, output: str | None) -> None:
     if output in (None, "-"):
-        click.echo(text, nl=not text.endswith("\n"))
+        click.echo(printable(text), nl=not text.endswith("\n"))
         return
     write_file(output, text)
     click.echo(f"wrote {output}", err=True)
@@ -47,6 +47,9 @@ def write_file(path: str, text: str) -> None:
 
 
 OUTPUT = click.option("--output", "-o", metavar="FILE", help="Write to FILE instead of standard output.")
+ESCAPE_FORMULAS = click.option(
+    "--escape-formulas/--no-escape-formulas", default=True, show_default=True,
+    help="csv: prefix cells starting with = + - @ with ' so a spreadsheet shows, never runs them.")
 
 
 @cli.command()
@@ -54,11 +57,15 @@ OUTPUT = click.option("--output", "-o", metavar="FILE", help="Write to FILE inst
 @click.option("--format", "fmt", type=click.Choice(["jsonl", "csv"]), default="jsonl",
               show_default=True, help="jsonl re-imports with `ledger import`; csv is for analysis.")
 @OUTPUT
+@ESCAPE_FORMULAS
 @click.pass_obj
-def export(obj, coalition, fmt, output):
+def export(obj, coalition, fmt, output, escape_formulas):
     """Export the events with their sources (JSON Lines re-imports as the same events)."""
     from ledger import exports
-    text = (exports.export_jsonl if fmt == "jsonl" else exports.export_csv)(obj.ledger, coalition)
+    if fmt == "jsonl":
+        text = exports.export_jsonl(obj.ledger, coalition)
+    else:
+        text = exports.export_csv(obj.ledger, coalition, escape_formulas=escape_formulas)
     _write(text, output)
 
 
@@ -69,15 +76,16 @@ def export(obj, coalition, fmt, output):
 @click.option("--to", "end", metavar="DATE", help="Last period.")
 @click.option("--format", "fmt", type=click.Choice(["csv", "json"]), default="csv", show_default=True)
 @OUTPUT
+@ESCAPE_FORMULAS
 @click.pass_obj
-def panel(obj, coalition, every, start, end, fmt, output):
+def panel(obj, coalition, every, start, end, fmt, output, escape_formulas):
     """One row per actor and period: period end date, status, troops and the sources behind it."""
     from ledger import exports
     rows = exports.panel(obj.ledger, coalition, every, start, end)
     if fmt == "json":
         text = dump_json({"coalition": coalition, "every": every, "rows": [r.to_dict() for r in rows]})
     else:
-        text = exports.panel_csv(rows)
+        text = exports.panel_csv(rows, escape_formulas=escape_formulas)
     _write(text, output)
 
 

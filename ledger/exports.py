@@ -76,9 +76,24 @@ def export_jsonl(ledger: "Ledger", coalition: str | None = None) -> str:
                    for r in export_records(ledger, coalition))
 
 
-def export_csv(ledger: "Ledger", coalition: str | None = None) -> str:
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_safe(text: str) -> str:
+    """A CSV cell a spreadsheet will not run: one starting like a formula (=, +, -, @, tab,
+    carriage return) gets a leading apostrophe, as OWASP advises against CSV injection."""
+    return "'" + text if text.startswith(FORMULA_START) else text
+
+
+def _safe_row(row: list) -> list:
+    return [spreadsheet_safe(v) if isinstance(v, str) else v for v in row]
+
+
+def export_csv(ledger: "Ledger", coalition: str | None = None, *,
+               escape_formulas: bool = True) -> str:
     """One row per event, with the ids, titles and addresses of the sources it cites ('; ' joined).
-    For analysis: to re-import, use the JSON Lines export."""
+    For analysis: to re-import, use the JSON Lines export. `escape_formulas`: see
+    `spreadsheet_safe`."""
     sources = {s.id: s for s in ledger.sources()}
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
@@ -86,7 +101,7 @@ def export_csv(ledger: "Ledger", coalition: str | None = None) -> str:
     for e in ledger.log(coalition):
         cited = [sources.get(c.source) for c in e.sources]
         p = e.payload
-        writer.writerow([
+        row = [
             e.seq, e.key, e.type, e.coalition, e.actor or "", e.date.text, e.date.precision,
             e.effective.text if e.effective else "",
             *[_cell(p.get(k)) for k in PAYLOAD_COLUMNS],
@@ -95,7 +110,8 @@ def export_csv(ledger: "Ledger", coalition: str | None = None) -> str:
             "; ".join(c.locator or "" for c in e.sources) if any(c.locator for c in e.sources) else "",
             "; ".join(s.title if s else "" for s in cited),
             "; ".join((s.url or "") if s else "" for s in cited),
-            e.note or "", e.recorded_at or ""])
+            e.note or "", e.recorded_at or ""]
+        writer.writerow(_safe_row(row) if escape_formulas else row)
     return out.getvalue()
 
 
@@ -147,13 +163,14 @@ def panel(ledger: "Ledger", coalition: str, every: str = "year", start: str | No
     return rows
 
 
-def panel_csv(rows: Iterable[PanelRow]) -> str:
+def panel_csv(rows: Iterable[PanelRow], *, escape_formulas: bool = True) -> str:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(PANEL_COLUMNS)
     for r in rows:
-        writer.writerow([r.period, r.actor, r.name, r.status, "" if r.troops is None else r.troops,
-                         "true" if r.uncertain else "false", "; ".join(r.sources)])
+        row = [r.period, r.actor, r.name, r.status, "" if r.troops is None else r.troops,
+               "true" if r.uncertain else "false", "; ".join(r.sources)]
+        writer.writerow(_safe_row(row) if escape_formulas else row)
     return out.getvalue()
 
 

@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import html
 from dataclasses import dataclass
-from datetime import date
 from typing import TYPE_CHECKING, Sequence
 
+from .dates import parse_day
 from .model import Coalition, Source
 from .results import AsOf, Diff, GrowthPoint
 
@@ -198,7 +198,7 @@ def build(ledger: "Ledger", coalition: str, start: str | None = None, end: str |
     if not days:
         days = [d for d in (start, end) if d and len(d) == 10] or (
             sorted({points[0].date, points[-1].date}) if points else [])
-    days = sorted(set(days), key=lambda d: date.fromisoformat(d))
+    days = sorted(set(days), key=parse_day)
     tables = tuple(ledger.asof(d, coal.id) for d in days)
     diffs = tuple(ledger.diff(a, b, coal.id) for a, b in zip(days, days[1:]))
     used = {s for e in ledger.log(coal.id) for s in e.source_ids}
@@ -305,17 +305,17 @@ def to_markdown(r: Report, chart_file: str | None = None) -> str:
     """The same report in Markdown. The chart is an image link to `chart_file` (written beside
     the Markdown file by the caller); without one, the SVG is embedded as a data URI."""
     c = r.coalition
-    out = [f"# {c.name}", "",
+    out = [f"# {_md(c.name)}", "",
            f"Coalition `{c.id}`, kind {c.kind}" + (f", model {c.model}" if c.model else "")
            + (f", led by {', '.join(c.lead)}" if c.lead else "") + ".", ""]
     if c.description:
-        out += [c.description, ""]
+        out += [_md(c.description), ""]
     if chart_file:
         image = chart_file
     else:
         import base64
         image = "data:image/svg+xml;base64," + base64.b64encode(r.svg.encode()).decode()
-    out += ["## Timeline", "", f"![Timeline of {c.name}]({image})", "",
+    out += ["## Timeline", "", f"![Timeline of {_md(c.name)}]({_md_url(image)})", "",
             "At the end of each month; shaded months have actors whose status is uncertain.", ""]
     for t in r.tables:
         out += [f"## Members on {t.date}", "", t.totals(), "",
@@ -326,7 +326,7 @@ def to_markdown(r: Report, chart_file: str | None = None) -> str:
                 _md_table(DIFF_HEADERS, _diff_rows(d)), ""]
     out += [f"## Sources ({len(r.sources)})", ""]
     for i, s in enumerate(r.sources, start=1):
-        title = f"[{_md(s.title)}]({s.url})" if s.url else _md(s.title)
+        title = f"[{_md(s.title)}]({_md_url(s.url)})" if s.url else _md(s.title)
         rest = ", ".join(_md(x) for x in (s.author, s.publisher, s.published) if x)
         acc = f" (accessed {s.accessed})" if s.accessed else ""
         out.append(f'{i}. <a id="src-{s.id}"></a>`{s.id}` {title}{". " + rest if rest else ""}{acc}')
@@ -335,7 +335,15 @@ def to_markdown(r: Report, chart_file: str | None = None) -> str:
 
 
 def _md(text: str) -> str:
+    """Text for Markdown: HTML escaped (Markdown passes HTML through, so a name holding <script>
+    would run in the reader's browser), one line, and no table or link syntax."""
+    text = html.escape(" ".join(text.split()), quote=False)
     return text.replace("|", "\\|").replace("[", "\\[").replace("]", "\\]")
+
+
+def _md_url(url: str) -> str:
+    """A link target that cannot leave the link: what would end it, or open HTML, percent-encoded."""
+    return "".join(f"%{ord(c):02X}" if c in '<>()"\'` ' else c for c in url)
 
 
 def _md_table(headers, rows) -> str:
