@@ -376,18 +376,32 @@ def _import_one(ledger, path, dry_run, expect_head):
 # -- integrity and maintenance -------------------------------------------------------------------
 
 @cli.command()
+@click.option("--deep", is_flag=True, help="Also check the stored spells against a replay of the log.")
+@click.option("--cited", metavar="SEQ:DIGEST",
+              help="Also check that the digest at event SEQ is DIGEST (as `ledger cite` printed it).")
 @FORMAT
 @click.pass_obj
-def verify(obj, fmt):
-    """Recompute the hash chain; name the first event that does not match."""
-    result = obj.ledger.verify()
+def verify(obj, deep, cited, fmt):
+    """Recompute the hash chains of events and declarations; name the first thing that does not match."""
+    pin = None
+    if cited is not None:
+        seq, _, digest = cited.partition(":")
+        if not (seq.isdigit() and seq.isascii() and len(seq) < 19 and len(digest) == 64
+                and all(c in "0123456789abcdef" for c in digest)):
+            raise click.BadParameter(f"'{cited[:90]}' is not SEQ:DIGEST (e.g. 1536:3f9c…, 64 hex "
+                                     "digits)", param_hint="--cited")
+        pin = (int(seq), digest)
+    result = obj.ledger.verify(deep=deep, cited=pin)
     if fmt == "json":
         _out(dump_json(result.to_dict()))
     elif result.ok:
-        _out(f"ok: {result.events} events, head {result.head}")
+        _out(f"ok: {result.events} events, head {result.head}; {result.declarations} declarations"
+             + (f"; {result.spells} spells as a replay gives them" if deep else "")
+             + (f"; event #{pin[0]} has the cited digest" if pin else ""))
     if not result.ok:
         from ledger.errors import IntegrityError
-        raise IntegrityError(f"the chain breaks at event #{result.bad_seq}: {result.reason}")
+        where = f"the chain breaks at event #{result.bad_seq}: " if result.bad_seq else ""
+        raise IntegrityError(where + result.reason)
 
 
 @cli.command()

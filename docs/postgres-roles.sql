@@ -13,7 +13,7 @@
 -- It is safe to run again, and should be run again after every `ledger db upgrade` (a new
 -- migration may add tables). ledger_app cannot migrate the schema: the owner does that.
 --
--- The append-only triggers on events, sources and source_ratings refuse UPDATE, DELETE and TRUNCATE for every
+-- The append-only triggers on events, sources, source_ratings and declarations refuse UPDATE, DELETE and TRUNCATE for every
 -- role, owner included; these grants add a second wall: ledger_app is not even allowed to try.
 
 DO $$
@@ -39,6 +39,10 @@ BEGIN
     IF to_regclass('source_ratings') IS NOT NULL THEN       -- from schema revision 0003
         REVOKE ALL ON TABLE source_ratings FROM ledger_app;
         GRANT SELECT, INSERT ON TABLE source_ratings TO ledger_app;
+    END IF;
+    IF to_regclass('declarations') IS NOT NULL THEN         -- from schema revision 0004
+        REVOKE ALL ON TABLE declarations FROM ledger_app;
+        GRANT SELECT, INSERT ON TABLE declarations TO ledger_app;
     END IF;
 END $$;
 

@@ -14,7 +14,6 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from . import bundled, location, projection, rebuilding, schema, store
-from .chain import GENESIS, digest
 from .dates import format_instant, parse_date, parse_day, parse_instant, period_ends
 from .effects import as_published, expand, is_out
 from .errors import ConflictError, DatabaseError, UnknownIdError
@@ -474,23 +473,14 @@ class Ledger:
         with store.reading(self.engine) as conn:
             return store.head(conn)
 
-    def verify(self) -> Verification:
-        """Recompute the hash chain; name the first event that does not match."""
-        prev, expected, count = GENESIS, 1, 0
+    def verify(self, *, deep: bool = False, cited: tuple[int, str] | None = None) -> Verification:
+        """Recompute the hash chains of the events and the declarations, and check every declared
+        row and derived column; name the first thing that does not match. `cited` (SEQ, DIGEST):
+        also check that the chain's digest at SEQ is the one cited; `deep`: also check that the
+        stored spells are those a replay of the log gives (README, "Integrity")."""
+        from . import verifying
         with store.reading(self.engine) as conn:
-            for row in conn.execute(sa.select(schema.events).order_by(schema.events.c.seq)):
-                row = row._mapping
-                if row["seq"] != expected:
-                    return Verification(False, count, prev, expected,
-                                        f"event #{expected} is missing (next is #{row['seq']})")
-                if row["prev_hash"] != prev:
-                    return Verification(False, count, prev, row["seq"],
-                                        f"event #{row['seq']} does not follow the event before it")
-                if digest(prev, row) != row["hash"]:
-                    return Verification(False, count, prev, row["seq"],
-                                        f"event #{row['seq']} does not match its hash: it was altered")
-                prev, expected, count = row["hash"], expected + 1, count + 1
-        return Verification(True, count, prev)
+            return verifying.verify(self, conn, deep, cited)
 
     def check(self) -> list[Problem]:
         """Inconsistencies in the events (reported, never refused)."""

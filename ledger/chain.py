@@ -34,7 +34,14 @@ def stored(value: Any) -> str:
 
 
 def digest(prev: str, row: Mapping[str, Any]) -> str:
-    return hashlib.sha256(canonical_bytes([prev, *_chained(row)])).hexdigest()
+    """An event's digest. An event recorded since schema 0004 also covers the head of the
+    declarations chain it stands on (`declared`); one recorded before has none and is digested as
+    it always was."""
+    fields = [prev, *_chained(row)]
+    declared = row.get("declared")
+    if declared is not None:
+        fields.append(declared)
+    return hashlib.sha256(canonical_bytes(fields)).hexdigest()
 
 
 def identity(fields: Mapping[str, Any]) -> str:

@@ -186,8 +186,14 @@ class Citation:
     coalition_name: str | None
     sources: tuple[Source, ...]
 
+    @property
+    def pin(self) -> str:
+        """SEQ:DIGEST, to keep apart from the ledger: `ledger verify --cited` checks it."""
+        return f"{self.events}:{self.head}"
+
     def to_dict(self) -> dict:
-        return {"version": self.version, "events": self.events, "head": self.head, "date": self.date,
+        return {"version": self.version, "events": self.events, "head": self.head, "pin": self.pin,
+                "date": self.date,
                 "coalition": self.coalition, "coalition_name": self.coalition_name,
                 "sources": [s.to_dict() for s in self.sources]}
 
@@ -210,7 +216,8 @@ def cite(ledger: "Ledger", coalition: str | None = None) -> Citation:
 def cite_text(c: Citation) -> str:
     what = f" ({c.coalition_name}, {c.coalition})" if c.coalition else ""
     lines = [f"coalition-ledger {c.version}{what}: {c.events} events, head digest {c.head}, "
-             f"retrieved {c.date}.", "", f"Sources ({len(c.sources)}):"]
+             f"retrieved {c.date}.", f"Keep this pin: {c.pin} (check it with: ledger verify "
+             f"--cited {c.pin})", "", f"Sources ({len(c.sources)}):"]
     for s in c.sources:
         bits = [s.author, s.title, s.publisher, s.published]
         text = ". ".join(b for b in bits if b)
@@ -243,7 +250,8 @@ def cite_bibtex(c: Citation) -> str:
         title += f" ({c.coalition_name})"
     entries = [_bib("misc", f"coalition-ledger-{c.head[:12]}", [
         ("title", bib_escape(title)), ("version", c.version), ("year", c.date[:4]),
-        ("note", bib_escape(f"{c.events} events, head digest {c.head}; retrieved {c.date}")),
+        ("note", bib_escape(f"{c.events} events, head digest {c.head} (pin {c.pin}); "
+                            f"retrieved {c.date}")),
         ("urldate", c.date)])]
     for s in c.sources:
         fields = [("title", bib_escape(s.title))]

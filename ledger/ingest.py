@@ -20,7 +20,7 @@ import orjson
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
-from . import schema, store
+from . import declarations, schema, store
 from .chain import identity, stored
 from .dates import parse_date, parse_recorded
 from .errors import ConflictError, InputError, UnknownIdError, shown
@@ -117,6 +117,7 @@ class Catalogue:
         self.actors = Rows(conn, schema.actors, "id")
         self.sources = Rows(conn, schema.sources, "id")
         self.alias = Rows(conn, schema.aliases, "namespace", "alias")
+        self.chain = declarations.Chain(conn)
         self.pending_refs: dict[str, tuple[str, str]] = {}    # events earlier in the same file
         # many events cite alike and carry alike payloads: checked once, stored text made once
         self.cited: dict[tuple, tuple[list[dict], str, list[str]]] = {}
@@ -142,8 +143,10 @@ class Catalogue:
         """Append a rating unless it is the source's current tier already."""
         if self.tier(source) == tier:
             return False
-        self.conn.execute(schema.source_ratings.insert().values(
-            source_id=source, tier=tier, original=original, note=note, recorded_at=self.recorded_at))
+        row = {"source_id": source, "tier": tier, "original": original, "note": note,
+               "recorded_at": self.recorded_at}
+        done = self.conn.execute(schema.source_ratings.insert().values(**row))
+        self.declare("rating", {"id": done.inserted_primary_key[0], **row})
         self._tiers[source] = tier
         self.rated.add(source)
         return True
@@ -182,8 +185,13 @@ class Catalogue:
             raise _err(rec, f"alias '{alias}' already names {namespace} '{have}'", "aliases",
                        ConflictError)
         self.alias.add(key, SimpleNamespace(target=target))
-        self.conn.execute(schema.aliases.insert().values(namespace=namespace, alias=key[1],
-                                                         target=target, display=alias))
+        row = {"namespace": namespace, "alias": key[1], "target": target, "display": alias}
+        self.conn.execute(schema.aliases.insert().values(**row))
+        self.declare("alias", row)
+
+    def declare(self, kind: str, row: dict) -> None:
+        """Record a row just written to a reference table in the declarations chain."""
+        self.chain.record(kind, row, self.recorded_at)
 
 
 def _err(rec: Record | None, message: str, fieldname: str | None = None, cls=InputError):
@@ -279,6 +287,7 @@ def declare_coalition(cat: Catalogue, rec: Record) -> bool:
         fresh = False
     else:
         cat.conn.execute(schema.coalitions.insert().values(**row))
+        cat.declare("coalition", row)
         cat.coalitions.add(cid, SimpleNamespace(**row))
         fresh = True
     for alias in _aliases(rec, d):
@@ -297,6 +306,7 @@ def declare_actor(cat: Catalogue, rec: Record) -> bool:
     fresh = cat.actors.get(aid) is None
     if fresh:
         cat.conn.execute(schema.actors.insert().values(id=aid, name=name, kind=kind))
+        cat.declare("actor", {"id": aid, "name": name, "kind": kind})
         cat.actors.add(aid, SimpleNamespace(id=aid, name=name, kind=kind))
     if cat.alias_target("actor", name) is None:   # a name taken by another actor stays theirs
         cat.add_alias("actor", name, aid, rec, "name")
@@ -324,6 +334,7 @@ def declare_source(cat: Catalogue, rec: Record) -> bool:
                        "sources are never edited: declare a new one", "id", ConflictError)
     else:
         cat.conn.execute(schema.sources.insert().values(**row))
+        cat.declare("source", row)
         cat.sources.add(sid, SimpleNamespace(**row))
     if tier is not None:
         # the tier is not part of the source's row: a re-rating appends, never edits
@@ -494,7 +505,7 @@ def ingest(conn: Connection, records: Iterable[Record], summary: Summary, record
     seen_identity: set[str] = set()
 
     def flush():
-        _flush(conn, pending, summary)
+        _flush(conn, pending, summary, cat.chain.head() if pending else None)
         pending.clear()
         seen_identity.clear()
         cat.pending_refs.clear()
@@ -580,7 +591,9 @@ def _note(items: list, item: tuple) -> None:
         items.append(item)
 
 
-def _flush(conn: Connection, pending: list[tuple[Record, dict]], summary: Summary) -> None:
+def _flush(conn: Connection, pending: list[tuple[Record, dict]], summary: Summary,
+           declared: str | None) -> None:
+    """Append the pending events, each standing on the declarations head `declared`."""
     if not pending:
         return
     ident = {r["identity"] for _, r in pending}
@@ -620,6 +633,7 @@ def _flush(conn: Connection, pending: list[tuple[Record, dict]], summary: Summar
         facts.setdefault(row["fact"], []).append((row["payload"], f"line {rec.line}"))
         summary.coalitions.add(row["coalition_id"])
         _touch(summary.actors, row["coalition_id"], row["actor_id"])
+        row["declared"] = declared
         rows.append(row)
     store.insert_events(conn, rows)
     summary.seqs.extend(r["seq"] for r in rows)

@@ -169,10 +169,12 @@ class Verification:
     head: str
     bad_seq: int | None = None
     reason: str | None = None
+    declarations: int = 0           # declarations checked
+    spells: int | None = None       # spells checked against a replay (verify --deep)
 
     def to_dict(self) -> dict:
         return {"ok": self.ok, "events": self.events, "head": self.head, "bad_seq": self.bad_seq,
-                "reason": self.reason}
+                "reason": self.reason, "declarations": self.declarations, "spells": self.spells}
 
 
 @dataclass

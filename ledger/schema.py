@@ -84,11 +84,26 @@ events = Table(
     Column("recorded_at", String(30), nullable=False),
     Column("prev_hash", String(64), nullable=False),
     Column("hash", String(64), nullable=False),
+    Column("declared", String(64)),        # the declarations head it stands on (NULL before 0004)
     UniqueConstraint("eid"),
     UniqueConstraint("identity"),
     Index(None, "coalition_id", "seq"),
     Index(None, "actor_id"),
     Index(None, "coalition_id", "date"),     # events stating the same facts (see ingest._flush)
+)
+
+# Every row written to actors, aliases, coalitions, sources and source_ratings, as a chain of
+# digests (ledger/declarations.py); append-only like the events.
+declarations = Table(
+    "declarations", metadata,
+    Column("seq", Integer, primary_key=True, autoincrement=False),
+    Column("kind", String(20), nullable=False),
+    Column("key", String(320), nullable=False),               # the row's key (alias: namespace:alias)
+    Column("digest", String(64), nullable=False),             # of the row's content
+    Column("recorded_at", String(30), nullable=False),
+    Column("prev_hash", String(64), nullable=False),
+    Column("hash", String(64), nullable=False),
+    UniqueConstraint("kind", "key"),
 )
 
 # The projection: each actor's state in a coalition, piecewise constant over [valid_from, valid_to).

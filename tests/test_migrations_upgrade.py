@@ -71,6 +71,28 @@ def _key(row: dict):
     return sorted((k, repr(v)) for k, v in row.items())
 
 
+def _before_declarations(conn, ref_rows) -> None:
+    """What a ledger written before 0004 holds: no event stands on a declarations head, so each
+    event's digest (and the chain) is the one the code of that time made."""
+    from ledger.chain import GENESIS, digest
+    tables = _tables_at(conn)
+    rows = _project(tables, ref_rows)
+    prev = GENESIS
+    for row in sorted(rows["events"], key=lambda r: r["seq"]):
+        row["prev_hash"], row["hash"] = prev, digest(prev, row)
+        prev = row["hash"]
+    for name, table in tables.items():
+        if rows[name]:
+            conn.execute(table.insert(), rows[name])
+
+
+FILLERS.update({r: _before_declarations for r in REVISIONS[:REVISIONS.index("0004")]})
+
+
+def _head_of(events: list[dict]) -> tuple[int, str]:
+    return len(events), max(events, key=lambda r: r["seq"])["hash"]
+
+
 @pytest.mark.parametrize("revision", REVISIONS)
 def test_upgrade_from_every_revision_keeps_everything(db_url, reference, revision):
     ref_rows, ref_head, ref_answers = reference
@@ -110,7 +132,9 @@ def test_upgrade_from_every_revision_keeps_everything(db_url, reference, revisio
     ledger = Ledger.open(db_url, bundled_data=False)
     try:
         result = ledger.verify()
-        assert result.ok and (result.events, result.head) == ref_head
+        assert result.ok and (result.events, result.head) == _head_of(filled["events"])
+        if revision == REVISIONS[-1]:
+            assert _head_of(filled["events"]) == ref_head
         for day, answer in ref_answers.items():
             assert ledger.asof(day, "test") == answer
         ledger.rebuild()

@@ -38,6 +38,7 @@ def test_roles_sql_refuses_rewrites_but_appending_works(app_url):
         for sql in ("UPDATE events SET note = 'x'", "DELETE FROM events", "TRUNCATE events",
                     "UPDATE sources SET title = 'x'", "DELETE FROM sources", "TRUNCATE sources",
                     "UPDATE source_ratings SET tier = 'x'", "DELETE FROM source_ratings",
+                    "UPDATE declarations SET digest = 'x'", "DELETE FROM declarations",
                     "DROP TABLE events", "ALTER TABLE events DISABLE TRIGGER USER"):
             with pytest.raises(sa.exc.DBAPIError) as info:
                 with app.engine.begin() as conn:
