@@ -232,10 +232,11 @@ class Problem:
     coalition: str | None
     seq: int | None
     message: str
+    kind: str = "anomaly"     # what sort of problem (README, `ledger check`)
 
     def to_dict(self) -> dict:
-        return {"level": self.level, "coalition": self.coalition, "seq": self.seq,
-                "message": self.message}
+        return {"level": self.level, "kind": self.kind, "coalition": self.coalition,
+                "seq": self.seq, "message": self.message}
 
 
 @dataclass(frozen=True)
