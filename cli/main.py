@@ -16,6 +16,13 @@ PUBLISHED_BY = click.option("--published-by", metavar="DATE",
 MIN_TIER = click.option("--min-tier", metavar="TIER",
                         help="Answer from only sources of TIER or stronger (depositary, official, "
                              "scholarly, press, reference, unrated, weak).")
+KNOWN_AT = click.option("--known-at", metavar="INSTANT",
+                        help="Answer from only the events recorded by then.")
+
+
+def lens(command):
+    """--known-at, --published-by and --min-tier: what an answer hears (README, rule 9)."""
+    return KNOWN_AT(PUBLISHED_BY(MIN_TIER(command)))
 
 
 class Context:
@@ -63,9 +70,7 @@ def _out(text: str) -> None:
 @cli.command()
 @click.argument("date")
 @click.option("--coalition", "-c", required=True, help="Coalition id or alias (e.g. iraq).")
-@click.option("--known-at", metavar="INSTANT", help="Answer from only the events recorded by then.")
-@PUBLISHED_BY
-@MIN_TIER
+@lens
 @click.option("--stale-after", metavar="HORIZON", default="6m", show_default=True,
               help="Mark troop figures older than this as stale (6m, 90d, 1y).")
 @FORMAT
@@ -137,9 +142,7 @@ def _possibly(m) -> str:
 @click.argument("start", metavar="FROM")
 @click.argument("end", metavar="TO")
 @click.option("--coalition", "-c", required=True, help="Coalition id or alias.")
-@click.option("--known-at", metavar="INSTANT", help="Answer from only the events recorded by then.")
-@PUBLISHED_BY
-@MIN_TIER
+@lens
 @FORMAT
 @click.pass_obj
 def diff(obj, start, end, coalition, known_at, published_by, min_tier, fmt):
@@ -216,9 +219,7 @@ def replay(obj, coalition, start, end, actor, published_by, min_tier, fmt):
 @click.argument("date")
 @click.option("--coalition", "-c", required=True, help="Coalition id or alias.")
 @click.option("--actor", "-a", required=True, help="Actor id or name.")
-@click.option("--known-at", metavar="INSTANT", help="Answer from only the events recorded by then.")
-@PUBLISHED_BY
-@MIN_TIER
+@lens
 @FORMAT
 @click.pass_obj
 def blame(obj, date, coalition, actor, known_at, published_by, min_tier, fmt):
