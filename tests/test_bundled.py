@@ -116,6 +116,11 @@ def test_gulf_coalition_counts_disagree_and_are_all_shown(world):
     assert len({c["count"] for c in claims}) >= 3
 
 
+def test_every_bundled_source_is_rated(world):
+    unrated = [s.id for s in world.sources() if s.tier == "unrated"]
+    assert not unrated, unrated[:20]
+
+
 def test_every_bundled_event_cites_a_source(world):
     assert not [(e.coalition, e.seq) for e in world.log() if not e.sources]
     assert all(r["unsourced"] == 0 for r in coverage(world))
