@@ -28,7 +28,9 @@ def coverage(ledger: "Ledger") -> list[dict]:
         events = ledger.log(coal.id)
         if not events:
             continue
-        dates = [d for e in events for d in (e.date, e.effective) if d is not None]
+        # a correction's or retraction's own date is when it was made, not coalition history
+        dates = [d for e in events if e.type not in ("correct", "retract")
+                 for d in (e.date, e.effective) if d is not None]
         first, last = min(d.lo for d in dates), max(d.hi for d in dates)
         cited = {s for e in events for s in e.source_ids}
         by_tier = Counter(tiers.get(s, "unrated") for s in cited)
@@ -85,24 +87,19 @@ def best_tiers(events: Iterable[Event], tiers: dict[str, str]) -> list[str]:
 def troop_ages(ledger: "Ledger", coalition: str, first: date, last: date) -> list[dict]:
     """At each 31 December inside [first, last]: the members in force, how many have a troop
     figure, and the median and worst age in days of those figures (from the first day of the
-    figure's date: a figure dated 2004-05 is 244 days old on 2004-12-31)."""
+    figure's date, `troops_as_of`: a figure dated 2004-05 is 244 days old on 2004-12-31)."""
     out = []
     for year in range(first.year, last.year + 1):
         day = date(year, 12, 31)
         if not first <= day <= last:
             continue
         members = [m for m in ledger.asof(day, coalition).members if m.status == "member"]
-        ages = sorted((day - _figure_date(m)).days for m in members if m.troops is not None)
+        ages = sorted((day - parse_date(m.troops_as_of).lo).days for m in members
+                      if m.troops is not None)
         if ages:
             out.append({"date": day.isoformat(), "members": len(members), "with_figure": len(ages),
                         "median": statistics.median(ages), "worst": ages[-1]})
     return out
-
-
-def _figure_date(member) -> date:
-    """The first day of the date of the event that set the member's troop figure."""
-    as_of = getattr(member, "troops_as_of", None) or member.cause["date"]
-    return parse_date(as_of).lo
 
 
 def total(rows: list[dict]) -> dict:

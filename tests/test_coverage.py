@@ -42,10 +42,11 @@ def test_a_retracted_event_is_left_out_and_a_correction_lends_its_sources(ledger
     ledger.append("join", "test", "2003-03-21", actor="esp", source="blog", id="esp-in")
     ledger.append("join", "test", "2003-03-22", actor="gbr", source="blog")
     assert _row(ledger)["reference_or_weak"] == 3
-    ledger.append("retract", "test", "2003-03-20", ref="pol-in", source="untc")
-    ledger.append("correct", "test", "2003-03-21", ref="esp-in", set={"date": "2003-03-25"},
+    ledger.append("retract", "test", "2010-01-01", ref="pol-in", source="untc")
+    ledger.append("correct", "test", "2010-01-02", ref="esp-in", set={"date": "2003-03-25"},
                   source="untc")
     row = _row(ledger)
+    assert (row["from"], row["to"]) == ("2003-03-20", "2003-03-22")   # not the corrections' days
     # pol's join is gone; esp's counts with the depositary; the correction and retraction
     # events are not counted themselves
     assert (row["events"], row["standing"], row["press_or_better"]) == (5, 2, 1)
