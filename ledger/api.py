@@ -15,14 +15,14 @@ from sqlalchemy.engine import Connection
 from . import bundled, projection, rebuilding, schema, store
 from .chain import GENESIS, digest
 from .dates import add_months, format_instant, parse_date, parse_day, parse_instant
-from .effects import as_published, expand, is_out
+from .effects import apply_corrections, as_published, expand
 from .errors import ConflictError, UnknownIdError
 from .files import Record, read
 from .ingest import Rows, Summary, ingest, normalise
 from .model import Actor, Coalition, Event, Source
 from .results import AsOf, Change, Diff, GrowthPoint, Problem, ReplayRow, Spell, Verification
 from .state import IN, apply, read_record, records_at
-from .summary import claim, summarise, treaty_counts
+from .summary import event_claim, summarise, treaty_counts
 from .view import CoalitionView
 
 VIEWS = 32      # coalitions whose spells a Ledger keeps in memory (least recently used dropped)
@@ -245,8 +245,8 @@ class Ledger:
                       for r in projection.coalition_spells(conn, cid)]
             names = self._names(conn, {rec["actor"] for _, _, rec in spells})
             cites = self._cite(conn, {s for _, _, rec in spells for s in rec["sources"]})
-            claims = [(row.date_lo, row.seq, claim(row.date, row.payload, row.sources))
-                      for row in self._claim_rows(conn, cid)]
+            claims = [(ev.date.lo.isoformat(), ev.seq, event_claim(ev))
+                      for ev in self._claim_events(conn, cid)]
             view = CoalitionView(self._coalition(conn, cid), token, spells, names, cites, claims)
         with self._views_lock:
             self._views[cid] = view
@@ -275,25 +275,21 @@ class Ledger:
         return replace(answer, published_by=by.isoformat()) if by else answer
 
     @staticmethod
-    def _claim_rows(conn, cid: str, known: str | None = None):
-        """The coalition's `count_claim` events (recorded by `known`), in order of recording."""
-        t = schema.events
-        query = sa.select(t.c.date_lo, t.c.seq, t.c.date, t.c.payload, t.c.sources).where(
-            t.c.coalition_id == cid, t.c.type == "count_claim").order_by(t.c.seq)
-        if known:
-            query = query.where(t.c.recorded_at <= known)
-        return conn.execute(query)
+    def _claim_events(conn, cid: str, known: str | None = None,
+                      published: Any = None, by: date | None = None) -> list[Event]:
+        """The coalition's `count_claim` events (recorded by `known`; citing only sources out by
+        `by`) as its corrections and retractions leave them (README, rule 8), in recording order."""
+        events = [store.to_event(r) for r in store.event_rows(
+            conn, coalition=cid, known_at=known, types=("count_claim", "correct", "retract"))]
+        if by is not None:
+            events = as_published(events, published, by)
+        return [ev for ev in apply_corrections(events) if ev.type == "count_claim"]
 
     def _claims(self, conn, cid: str, day: date, known: str | None,
                 published_by: date | None) -> list[dict]:
-        found = [claim(row.date, row.payload, row.sources)
-                 for row in self._claim_rows(conn, cid, known) if row.date_lo <= day.isoformat()]
-        if published_by is None:
-            return found
-        published = self._published(conn)
-        found = [{**c, "sources": [s for s in c["sources"] if is_out(published.get(s), published_by)]}
-                 for c in found]
-        return [c for c in found if c["sources"]]
+        published = self._published(conn) if published_by is not None else None
+        return [event_claim(ev) for ev in self._claim_events(conn, cid, known, published, published_by)
+                if ev.date.lo <= day]
 
     def diff(self, start: str | date, end: str | date, coalition: str,
              known_at: str | None = None, published_by: str | date | None = None) -> Diff:
