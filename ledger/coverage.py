@@ -13,7 +13,9 @@ def coverage(ledger: "Ledger") -> list[dict]:
         events = ledger.log(coal.id)
         if not events:
             continue
-        dates = [d for e in events for d in (e.date, e.effective) if d is not None]
+        # a correction's own date is when it was made, not a day of the coalition's history
+        dates = [d for e in events if e.type not in ("correct", "retract")
+                 for d in (e.date, e.effective) if d is not None]
         rows.append({
             "coalition": coal.id, "kind": coal.kind, "model": coal.model,
             "actors": len({e.actor for e in events if e.actor}), "events": len(events),

@@ -102,6 +102,16 @@ def test_corrections_and_retractions_apply_to_count_claims(ledger):
     assert [(c["count"], c["date"]) for c in then] == [(30, "2004-01"), (99, "2004-02-01")]
 
 
+def test_coverage_spans_the_history_not_the_day_of_a_correction(ledger):
+    from ledger.coverage import coverage
+    ledger.import_file(data("iraq-sample.yaml"))
+    cid = ledger.coalition("test").id
+    before = {r["coalition"]: r for r in coverage(ledger)}[cid]
+    ledger.append("retract", "test", "2026-12-01", ref="esp-join", source="s3")
+    after = {r["coalition"]: r for r in coverage(ledger)}[cid]
+    assert after["to"] == before["to"] and after["events"] == before["events"] + 1
+
+
 def test_known_at_answers_what_was_believed_then(ledger):
     with freeze_time("2005-01-01T12:00:00Z"):
         ledger.import_file(data("iraq-sample.yaml"))
