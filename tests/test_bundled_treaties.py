@@ -1,4 +1,4 @@
-"""The Rome Statute counts, reconciled to the depositary (issue 14, item 4): each pinned figure is
+"""The Ottawa and Rome counts, reconciled to the depositary (issue 14, item 4): each pinned figure is
 one the depositary, the UN or the treaty's campaign published for that day, named in a comment; the
 ledger must reproduce it from the deposits it records. A year-end count is pinned only where published
 figures on either side of the year end fix it."""
@@ -7,7 +7,7 @@ import yaml
 
 from ledger import Ledger, bundled
 
-DEPOSITARY_FILES = ("rome-1998.depositary.yaml",)
+DEPOSITARY_FILES = ("ottawa-1997.depositary.yaml", "rome-1998.depositary.yaml")
 
 
 @pytest.fixture(scope="module")
@@ -49,22 +49,49 @@ ROME = [
     ("2024-03-19", "parties", 124),
 ]
 
+OTTAWA = [
+    # Landmine Monitor 1999 (Mauritius): Canada, Ireland and Mauritius deposited on 3 December 1997
+    ("1997-12-31", "ratified", 3),
+    # ICRC, 30 September 1998: Burkina Faso's deposit of 16 September 1998 the 40th
+    ("1998-09-16", "ratified", 40),
+    # Arms Control Today, January/February 1999: 67 had ratified or acceded before 1 March 1999
+    ("1999-02-28", "ratified", 67),
+    # UNODA: 133 states signed in all, signature closing at entry into force on 1 March 1999
+    ("1999-03-01", "signed", 133),
+    # ICBL, 22 February 2007: Indonesia's deposit of 20 February 2007 the 153rd
+    ("2007-02-20", "ratified", 153),
+    # Landmine Monitor 2007: 155 States Parties (131 signed and ratified, 24 acceded)
+    ("2007-08-15", "ratified", 155),
+    # ICBL, 22 May 2012: Somalia the 160th
+    ("2012-05-22", "ratified", 160),
+    # Arms Control Association, August 2022: 164, Palestine included
+    ("2022-08-31", "ratified", 164),
+    # ICBL, 13 March 2025: in force for the Marshall Islands on 1 September 2025, the 165th
+    ("2025-09-01", "parties", 165),
+]
+
+
 @pytest.mark.parametrize("day,kind,expected", ROME)
 def test_rome_counts_match_the_published_figures(world, day, kind, expected):
     assert counts(world, day, "rome-1998")[kind] == expected
 
 
+@pytest.mark.parametrize("day,kind,expected", OTTAWA)
+def test_ottawa_counts_match_the_published_figures(world, day, kind, expected):
+    assert counts(world, day, "ottawa-1997")[kind] == expected
+
+
 def test_the_rome_statute_enters_into_force_on_the_day_the_depositary_gives(world):
     # UN Treaty Collection: 1 July 2002, in accordance with article 126; the recorded deposits give
     # the same day, and check notes no difference
-    notes = [p.message for p in world.check() if p.coalition == "rome-1998"]
+    notes = [p.message for p in world.check() if p.coalition in ("rome-1998", "ottawa-1997")]
     assert not [m for m in notes if "entry into force recorded as" in m], notes
     assert counts(world, "2002-06-30", "rome-1998")["parties"] == 0
 
 
 def test_no_contradictory_one_off_fact_is_left_live(world):
     # every double date of the audit is settled by a correction or retraction
-    notes = [p.message for p in world.check() if p.coalition == "rome-1998"]
+    notes = [p.message for p in world.check() if p.coalition in ("rome-1998", "ottawa-1997")]
     live = [m for m in notes if "again: sources date" in m or "before the treaty itself" in m
             or "after signature closed" in m]
     assert live == []
