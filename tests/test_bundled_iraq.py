@@ -1,5 +1,6 @@
 """The bundled Iraq troop series against the published figures it was built from: where the
 invasion-phase levels end, the non-US total, and how old the troop figures are at each year end."""
+from ledger.dates import add_months, parse_date, parse_day
 from test_bundled import members as coalition_members, world  # noqa: F401 (the fixture)
 
 
@@ -50,3 +51,36 @@ def test_the_non_us_total_in_november_2003_is_near_the_published_counts(world):
     for day in ("2003-11-13", "2003-11-29"):
         total = non_us_total(world, day)
         assert 18000 <= total <= 27000, (day, total)
+
+
+def stale_at(ledger, day, months=6):
+    """Members on DAY whose troop figure dates from more than MONTHS months before it."""
+    cutoff = add_months(parse_day(day), -months)
+    return {m.actor for m in ledger.asof(day, "iraq").members
+            if m.status == "member" and m.troops is not None and parse_date(m.cause["date"]).lo < cutoff}
+
+
+def test_the_2004_year_end_has_the_summer_2004_lists(world):
+    on = members(world, "2004-12-31")
+    assert on["ita"].troops == 2800       # BBC, 20 July 2004: South-East division, 7 July 2004
+    assert on["aus"].troops == 850        # BBC, 20 July 2004: in and around Iraq
+    # AP list as of 13 August 2004
+    assert (on["aze"].troops, on["prt"].troops, on["svk"].troops, on["kaz"].troops) == (151, 120, 105, 27)
+    # what no stored list of the second half of 2004 gives: El Salvador, Iceland, Romania
+    assert stale_at(world, "2004-12-31") == {"slv", "isl", "rou"}
+
+
+def test_the_2005_year_end_has_the_ap_list_of_december_2005(world):
+    # AP, "U.S.-led coalition - at a glance" (Spokesman-Review, 2 December 2005)
+    published = {"alb": 120, "arm": 46, "aus": 900, "aze": 150, "bih": 36, "gbr": 8000, "cze": 108,
+                 "dnk": 530, "slv": 380, "est": 34, "geo": 898}
+    on = members(world, "2005-12-31")
+    assert {a: on[a].troops for a in published} == published
+    assert not stale_at(world, "2005-12-31") & set(published)
+
+
+def test_el_salvador_and_romania_at_the_later_year_ends(world):
+    assert members(world, "2006-12-31")["slv"].troops == 380     # Xinhua, 13 August 2006
+    assert "slv" not in stale_at(world, "2006-12-31")
+    assert members(world, "2008-12-31")["rou"].troops == 498     # AFP, 24 December 2008
+    assert "rou" not in stale_at(world, "2008-12-31")
