@@ -84,3 +84,11 @@ def test_el_salvador_and_romania_at_the_later_year_ends(world):
     assert "slv" not in stale_at(world, "2006-12-31")
     assert members(world, "2008-12-31")["rou"].troops == 498     # AFP, 24 December 2008
     assert "rou" not in stale_at(world, "2008-12-31")
+
+
+def test_south_korea_in_february_2007_keeps_both_published_figures(world):
+    # Irish Times (21 February 2007), citing the Brookings Institution: 2,300; the BBC table of the
+    # same day: 3,200. The tie goes to the claim recorded last, the other is shown as disputed.
+    korea = members(world, "2007-02-22")["kor"]
+    assert korea.troops == 2300
+    assert [(d["value"]["troops"], d["sources"]) for d in korea.disputed] == [(3200, ["bbc-2007-02-21-denmark-pull"])]
