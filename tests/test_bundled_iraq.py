@@ -92,3 +92,10 @@ def test_south_korea_in_february_2007_keeps_both_published_figures(world):
     korea = members(world, "2007-02-22")["kor"]
     assert korea.troops == 2300
     assert [(d["value"]["troops"], d["sources"]) for d in korea.disputed] == [(3200, ["bbc-2007-02-21-denmark-pull"])]
+
+
+def test_australias_invasion_level_rests_on_the_age_as_well_as_the_blog_copy(world):
+    # The Age, 17 April 2003: "Australia's 2,000-strong forces sent to the Iraq war"
+    australia = members(world, "2003-04-01")["aus"]
+    assert australia.troops == 2000
+    assert {"theage-2003-04-17-troops-home", "secondgulfwar-2010-coalition"} <= source_ids(australia)
