@@ -99,3 +99,12 @@ def test_australias_invasion_level_rests_on_the_age_as_well_as_the_blog_copy(wor
     australia = members(world, "2003-04-01")["aus"]
     assert australia.troops == 2000
     assert {"theage-2003-04-17-troops-home", "secondgulfwar-2010-coalition"} <= source_ids(australia)
+
+
+def test_the_first_named_list_rests_on_a_newspaper_of_the_day_too(world):
+    # San Diego Union-Tribune, 18 March 2003: the State Department's list of 30, with Bulgaria
+    # and without Iceland; the transcript copies name Iceland and not Bulgaria.
+    on = coalition_members(world, "2003-03-18", "coalition-of-the-willing-2003")
+    pressed = {a for a, m in on.items() if "sdut-2003-03-18-powell-30" in source_ids(m)}
+    assert len(pressed) == 30 and "bgr" in pressed and "isl" not in pressed
+    assert {"state-2003-03-18-briefing", "sdut-2003-03-18-powell-30"} <= source_ids(on["gbr"])
