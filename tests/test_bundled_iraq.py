@@ -1,6 +1,5 @@
 """The bundled Iraq troop series against the published figures it was built from: where the
 invasion-phase levels end, the non-US total, and how old the troop figures are at each year end."""
-from ledger.dates import add_months, parse_date, parse_day
 from test_bundled import members as coalition_members, world  # noqa: F401 (the fixture)
 
 
@@ -53,11 +52,9 @@ def test_the_non_us_total_in_november_2003_is_near_the_published_counts(world):
         assert 18000 <= total <= 27000, (day, total)
 
 
-def stale_at(ledger, day, months=6):
-    """Members on DAY whose troop figure dates from more than MONTHS months before it."""
-    cutoff = add_months(parse_day(day), -months)
-    return {m.actor for m in ledger.asof(day, "iraq").members
-            if m.status == "member" and m.troops is not None and parse_date(m.cause["date"]).lo < cutoff}
+def stale_at(ledger, day):
+    """Members on DAY whose troop figure is older than the ledger's horizon (six months)."""
+    return {m.actor for m in ledger.asof(day, "iraq").members if m.stale}
 
 
 def test_the_2004_year_end_has_the_summer_2004_lists(world):
