@@ -105,3 +105,9 @@ def test_the_first_named_list_rests_on_a_newspaper_of_the_day_too(world):
     pressed = {a for a, m in on.items() if "sdut-2003-03-18-powell-30" in source_ids(m)}
     assert len(pressed) == 30 and "bgr" in pressed and "isl" not in pressed
     assert {"state-2003-03-18-briefing", "sdut-2003-03-18-powell-30"} <= source_ids(on["gbr"])
+
+
+def test_the_us_level_in_late_november_2003(world):
+    # BBC, 29 November 2003: nearly 132,000 (AP's 146,000 of May 2003 held until then)
+    assert members(world, "2003-11-28")["usa"].troops == 146000
+    assert members(world, "2003-11-29")["usa"].troops == 132000
