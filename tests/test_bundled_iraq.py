@@ -111,3 +111,11 @@ def test_the_us_level_in_late_november_2003(world):
     # BBC, 29 November 2003: nearly 132,000 (AP's 146,000 of May 2003 held until then)
     assert members(world, "2003-11-28")["usa"].troops == 146000
     assert members(world, "2003-11-29")["usa"].troops == 132000
+
+
+def test_poland_leaves_with_its_last_900_in_october_2008(world):
+    # UPI, 4 October 2008: the remaining 900 to be withdrawn during October; the finer day of the
+    # withdrawal (28 October, AFP) stands and cites UPI's month too
+    poland = members(world, "2008-10-27")["pol"]
+    assert poland.troops == 900 and "upi-2008-10-04-polish-leaving" in source_ids(poland)
+    assert "pol" not in members(world, "2008-10-28")
