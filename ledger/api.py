@@ -419,9 +419,9 @@ class Ledger:
             rec = records_at(effects, day).get(aid)
             found = blame_of(aid, day, events, effects, rec, evidence)
             cites = self._cite(conn, [s for ev in found["events"] for s in ev["sources"]])
-        for ev in found["events"]:
-            ev["sources"] = [{**cites.get(s, {"id": s}), "tier": evidence.tier(s)}
-                             for s in ev["sources"]]
+            for ev in found["events"]:       # the tiers as known then (`known_at`)
+                ev["sources"] = [{**cites.get(s, {"id": s}), "tier": evidence.tier(s)}
+                                 for s in ev["sources"]]
         return Blame(cid, aid, day.isoformat(), found["fields"], found["events"])
 
     def history(self, actor: str) -> list[Spell]:
