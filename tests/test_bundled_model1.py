@@ -1,0 +1,62 @@
+"""The model-one coalitions restated from official sources (events/*.unsc.yaml, *.official.yaml,
+*.nato.yaml) reproduce the figures those sources publish."""
+import pytest
+
+from ledger import Ledger
+
+UN_ELEVEN = {"aut", "bel", "dnk", "fra", "grc", "ita", "prt", "rou", "svn", "esp", "tur"}
+
+
+@pytest.fixture(scope="module")
+def world(tmp_path_factory):
+    ledger = Ledger.open(f"sqlite:///{tmp_path_factory.mktemp('model1') / 'ledger.sqlite'}")
+    yield ledger
+    ledger.close()
+
+
+def members(ledger, day, coalition):
+    return {m.actor: m for m in ledger.asof(day, coalition).members}
+
+
+def test_alba_strength_on_29_april_1997_is_the_un_press_conference_figure(world):
+    on = members(world, "1997-04-29", "albania-1997")
+    six = {"ita": 2755, "fra": 923, "esp": 345, "grc": 630, "tur": 691, "aut": 116}
+    assert {a: on[a].troops for a in six} == six
+    assert sum(six.values()) == 5460          # "a strength of 5,460" (UN, 30 April 1997)
+
+
+def test_alba_contingents_are_the_eleven_the_council_was_told_of(world):
+    assert set(members(world, "1997-07-01", "albania-1997")) == UN_ELEVEN
+    claims = {c["count"] for c in world.asof("1997-08-14", "albania-1997").claims
+              if "un-press-sc6410-1997-08-14" in c["sources"]}
+    assert claims == {11}
+
+
+def test_alba_denmark_and_romania_were_still_expected_on_29_april(world):
+    on = members(world, "1997-04-29", "albania-1997")
+    assert on["dnk"].uncertain and on["rou"].uncertain   # joined in 1997, day unknown
+    assert on["dnk"].troops is None and on["rou"].troops is None
+
+
+def test_gulf_states_without_a_role_in_any_source_are_not_members(world):
+    on = members(world, "1991-02-01", "gulf-1991")
+    assert {"phl", "omn", "prt", "sle"}.isdisjoint(on)
+    assert {"dnk", "esp", "grc", "aus"} <= set(on) and not on["dnk"].uncertain
+
+
+def test_gulf_korea_arrives_in_january_with_154_then_314(world):
+    assert members(world, "1991-01-17", "gulf-1991")["kor"].uncertain   # in January, day unknown
+    assert members(world, "1991-02-01", "gulf-1991")["kor"].troops == 154
+    assert members(world, "1991-02-27", "gulf-1991")["kor"].troops == 314
+
+
+def test_gulf_gao_counts_are_all_shown(world):
+    claims = world.asof("1991-08-01", "gulf-1991").claims
+    gao = {c["date"]: c["count"] for c in claims if c["sources"][0].startswith("gao-")}
+    assert gao == {"1991-01-04": 35, "1991-02-27": 31, "1991-07-31": 36}
+
+
+def test_kosovo_iceland_and_luxembourg_are_not_members(world):
+    on = members(world, "1999-04-01", "kosovo-1999")
+    assert {"isl", "lux"}.isdisjoint(on) and {"nato", "usa", "nld", "deu"} <= set(on)
+    assert len(set(on) - {"nato"}) == 17
