@@ -56,7 +56,19 @@ def test_gulf_gao_counts_are_all_shown(world):
     assert gao == {"1991-01-04": 35, "1991-02-27": 31, "1991-07-31": 36}
 
 
-def test_kosovo_iceland_and_luxembourg_are_not_members(world):
+def test_kosovo_iceland_luxembourg_and_greece_are_not_members(world):
     on = members(world, "1999-04-01", "kosovo-1999")
-    assert {"isl", "lux"}.isdisjoint(on) and {"nato", "usa", "nld", "deu"} <= set(on)
-    assert len(set(on) - {"nato"}) == 17
+    assert {"isl", "lux", "grc"}.isdisjoint(on) and {"nato", "usa", "nld", "deu"} <= set(on)
+    # with the three new members' political support set aside, the aircraft contributors are
+    # the thirteen of NATO's nineteen that CRS counts
+    assert len(set(on) - {"nato", "hun", "cze", "pol"}) == 13
+
+
+def test_kosovo_opening_wave_is_the_eight_allies_afp_names(world):
+    first = {a: m for a, m in members(world, "1999-03-24", "kosovo-1999").items() if not m.uncertain}
+    eight = {"gbr", "can", "fra", "deu", "ita", "nld", "esp", "usa"}
+    assert eight <= set(first)
+    assert {"dnk", "nor"}.isdisjoint(members(world, "1999-03-24", "kosovo-1999"))
+    second = members(world, "1999-03-25", "kosovo-1999")
+    assert not second["dnk"].uncertain and not second["nor"].uncertain
+    assert second["bel"].uncertain and second["tur"].uncertain       # joined in 1999, day unknown
