@@ -44,6 +44,14 @@ def test_gulf_states_without_a_role_in_any_source_are_not_members(world):
     assert {"dnk", "esp", "grc", "aus"} <= set(on) and not on["dnk"].uncertain
 
 
+def test_gulf_joins_restated_from_the_press_and_defence_records(world):
+    assert "tur" not in members(world, "1991-01-17", "gulf-1991")        # Incirlik raids from the 18th
+    on = members(world, "1991-02-04", "gulf-1991")
+    assert "tur" in on and not on["tur"].uncertain and "hnd" not in on
+    assert on["hun"].uncertain                                            # a 1991 medical team, day unknown
+    assert on["gbr"].troops == 40000 and on["egy"].troops == 30000       # Heritage, 4 February 1991
+
+
 def test_gulf_korea_arrives_in_january_with_154_then_314(world):
     assert members(world, "1991-01-17", "gulf-1991")["kor"].uncertain   # in January, day unknown
     assert members(world, "1991-02-01", "gulf-1991")["kor"].troops == 154
@@ -54,6 +62,7 @@ def test_gulf_gao_counts_are_all_shown(world):
     claims = world.asof("1991-08-01", "gulf-1991").claims
     gao = {c["date"]: c["count"] for c in claims if c["sources"][0].startswith("gao-")}
     assert gao == {"1991-01-04": 35, "1991-02-27": 31, "1991-07-31": 36}
+    assert len({c["count"] for c in claims}) >= 10          # 19 to 43: every count is shown
 
 
 def test_kosovo_iceland_luxembourg_and_greece_are_not_members(world):
