@@ -81,3 +81,12 @@ def test_kosovo_opening_wave_is_the_eight_allies_afp_names(world):
     second = members(world, "1999-03-25", "kosovo-1999")
     assert not second["dnk"].uncertain and not second["nor"].uncertain
     assert second["bel"].uncertain and second["tur"].uncertain       # joined in 1999, day unknown
+
+
+def test_interfet_australia_deploys_2000_first_and_ends_on_23_february_2000(world):
+    on = members(world, "1999-09-21", "interfet-1999")
+    assert on["aus"].troops == 2000                     # the Prime Minister to the House, 21 September
+    assert members(world, "2000-02-22", "interfet-1999")
+    assert not members(world, "2000-02-23", "interfet-1999")   # hand-over to UNTAET (UN), not the 28th
+    claims = {c["count"] for c in world.asof("1999-09-30", "interfet-1999").claims}
+    assert {12, 13} <= claims
