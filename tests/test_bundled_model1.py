@@ -90,3 +90,10 @@ def test_interfet_australia_deploys_2000_first_and_ends_on_23_february_2000(worl
     assert not members(world, "2000-02-23", "interfet-1999")   # hand-over to UNTAET (UN), not the 28th
     claims = {c["count"] for c in world.asof("1999-09-30", "interfet-1999").claims}
     assert {12, 13} <= claims
+
+
+def test_isaf_placemat_of_6_august_2010_counts_47_nations(world):
+    claims = [c for c in world.asof("2010-08-31", "isaf").claims
+              if c["sources"] == ["nautilus-2010-isaf-coalition-forces"]]
+    assert [(c["date"], c["count"]) for c in claims] == [("2010-08-06", 47)]
+    assert "119,819" in claims[0]["label"]            # the placemat's total strength
