@@ -8,6 +8,7 @@ import csv
 import functools
 import io
 import json
+import os
 import re
 
 import pytest
@@ -208,3 +209,46 @@ def test_very_large_files_fail_whole_naming_the_line(ledger, tmp_path):
     with pytest.raises(LedgerError, match=re.escape(str(long_line)) + r":1: line longer"):
         ledger.import_file(str(long_line))
     assert _counts(ledger) == before
+
+
+# -- hostile files (issue 15): every class, every format, on each backend ---------------------------
+
+HOSTILE = int(os.environ.get("LEDGER_TEST_HOSTILE", "300"))   # bench/fuzz.py is the long run
+
+
+def test_hostile_files_are_refused_cleanly_or_imported(ledger, tmp_path):
+    """Each generated file is imported, or refused with FILE:LINE: and nothing of it appended;
+    never another exception; memory stays bounded; the chains verify at the end."""
+    import resource
+
+    import hostile_inputs
+    tally = {"imported": 0, "refused": 0}
+    start = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    for seed in range(HOSTILE):
+        cls, ext, raw = hostile_inputs.case(seed)
+        path = tmp_path / f"hostile-{seed}.{ext}"
+        path.write_bytes(raw)
+        before, head = _counts(ledger), ledger.head()
+        try:
+            summary = ledger.import_file(str(path))
+        except LedgerError as exc:
+            tally["refused"] += 1
+            assert re.match(re.escape(str(path)) + r":\d+: ", str(exc)), (seed, cls, str(exc))
+            assert len(str(exc)) < 600, (seed, cls)
+            assert (_counts(ledger), ledger.head()) == (before, head), f"partial: seed {seed}"
+        else:
+            tally["imported"] += 1
+            assert _counts(ledger)[0] == before[0] + summary.new + summary.conflicting
+        path.unlink()
+    grown = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - start
+    assert grown < 300 * 1024, f"peak memory grew by {grown // 1024} MB"
+    assert ledger.verify(deep=True).ok
+    assert tally["imported"] and tally["refused"]
+    print(f"\nhostile {ledger.engine.dialect.name}: {HOSTILE} files, {tally}")
+
+
+def test_hostile_cases_cover_every_class_and_format():
+    import hostile_inputs
+    seen = {hostile_inputs.case(seed)[:2] for seed in range(HOSTILE)}
+    assert {c for c, _ in seen} == set(hostile_inputs.CLASSES)
+    assert {e for _, e in seen} == set(hostile_inputs.EXTENSIONS)

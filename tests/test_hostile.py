@@ -165,3 +165,27 @@ def test_retract_with_a_bad_seq_ref(ledger, db_url, run_cli):
                                  "-c", "test", "-d", "2004", "--ref", ref, "-s", "s1")
         assert code == 2 and "Traceback" not in err, err       # a usage error, as click gives
         assert "Error: Invalid value for --ref" in err
+
+
+def test_a_billion_laughs_is_refused_in_bounded_memory(tmp_path):
+    """Nine levels of nine aliases would build 387 million nodes (gigabytes); the file is refused
+    from its composed graph, whose size is what was written. Measured in a process of its own."""
+    import subprocess
+    import sys
+    path = tmp_path / "laughs.yaml"
+    path.write_text(laughs(9))
+    script = ("import resource, sys\n"
+              "from ledger import Ledger\n"
+              "from ledger.errors import LedgerError\n"
+              f"ledger = Ledger.open('sqlite:///{tmp_path / 'l.sqlite'}', bundled_data=False)\n"
+              "base = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss\n"
+              "try:\n"
+              f"    ledger.import_file({str(path)!r})\n"
+              "except LedgerError as exc:\n"
+              "    print(exc)\n"
+              "print((resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - base) // 1024)\n")
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                          timeout=120)
+    message, grown = done.stdout.strip().splitlines()
+    assert f"more than {MAX_ALIAS_NODES:,} nodes" in message, done.stderr
+    assert int(grown) < 20, f"peak memory grew by {grown} MB"
