@@ -180,8 +180,9 @@ def _too_deep(root, measured: dict, yaml) -> None:
     """Name the record field and the line where the deepest branch passes MAX_DEPTH."""
     node, level, fieldname = root, 1, None
     while level <= MAX_DEPTH + 2:
-        if isinstance(node, yaml.MappingNode):
-            key, node = max(node.value, key=lambda kv: measured[id(kv[1])][1])
+        if isinstance(node, yaml.MappingNode):     # a key may be the deep branch (refused later)
+            key, value = max(node.value, key=lambda kv: max(measured[id(n)][1] for n in kv))
+            node = max((key, value), key=lambda n: measured[id(n)][1])
             if level == 3:
                 fieldname = str(key.value) if isinstance(key, yaml.ScalarNode) else None
         else:

@@ -49,6 +49,8 @@ CASES = {
                       "a key must be a plain name"),
     "yaml-mapping-key": ("key.yaml", "events:\n  - ? {a: 1}\n    : x\n", 2, None,
                          "a key must be a plain name"),
+    "yaml-deep-key": ("key.yaml", "events:\n  - {? " + "[" * 14 + "1" + "]" * 14 + " : x}\n", 2,
+                      None, "nested deeper than"),
     "yaml-billion-laughs": ("laughs.yaml", laughs(), None, None,
                             f"more than {MAX_ALIAS_NODES:,} nodes"),
     "yaml-alias-cycle": ("cycle.yaml", "events:\n  - &e [*e]\n", 2, None, "contains it"),
