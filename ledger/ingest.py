@@ -140,12 +140,20 @@ class Catalogue:
         return self._tiers[source]
 
     def rate(self, source: str, tier: str, original: str | None, note: str | None) -> bool:
-        """Append a rating unless it is the source's current tier already."""
+        """Append a rating unless it is the source's current tier already or this very rating was
+        recorded before: a file read again (a new bundle) re-rates nothing."""
         if self.tier(source) == tier:
+            return False
+        t = schema.source_ratings
+        same = self.conn.execute(sa.select(t.c.id).where(
+            t.c.source_id == source, t.c.tier == tier,
+            t.c.original.is_(None) if original is None else t.c.original == original,
+            t.c.note.is_(None) if note is None else t.c.note == note).limit(1)).first()
+        if same is not None:
             return False
         row = {"source_id": source, "tier": tier, "original": original, "note": note,
                "recorded_at": self.recorded_at}
-        done = self.conn.execute(schema.source_ratings.insert().values(**row))
+        done = self.conn.execute(t.insert().values(**row))
         self.declare("rating", {"id": done.inserted_primary_key[0], **row})
         self._tiers[source] = tier
         self.rated.add(source)
