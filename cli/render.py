@@ -5,21 +5,16 @@ import csv
 import html
 import io
 import json
-import re
 from typing import Any, Sequence
 
-from ledger.exports import spreadsheet_safe
+from ledger.exports import CONTROL, json_text, spreadsheet_safe
 
 FORMATS = ("table", "json", "csv", "markdown")
 
-# C0 and C1 controls but tab and newline (an escape sequence in a name would drive the terminal),
-# and the bidirectional overrides and isolates (they reorder what is shown)
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
-
-
 def printable(text: str) -> str:
-    """Text fit for a terminal: what the ledger holds, without control characters."""
-    return _CONTROL.sub("", text)
+    """Text fit for a terminal: what the ledger holds, without control characters
+    (`ledger.exports.CONTROL`)."""
+    return CONTROL.sub("", text)
 
 
 def _flat(text: str) -> str:
@@ -33,7 +28,9 @@ def _markdown(text: str) -> str:
 
 
 def dump_json(value: Any) -> str:
-    return json.dumps(value, indent=2, ensure_ascii=False)
+    """Indented JSON; control characters are \\u escapes (`ledger.exports.json_text`), so what is
+    shown is exactly what the ledger holds."""
+    return json_text(value, indent=2)
 
 
 def cell(value: Any) -> str:

@@ -92,3 +92,15 @@ def test_panel_and_query_csv_neutralise_formulas(hostile, db_url, run_cli):
     assert {r["actor"]: r["name"] for r in _rows(out)}["calc"].startswith("=HYPERLINK")
     code, out, _ = run_cli("--database", db_url, "--no-bundled", "sources", "--format", "csv")
     assert {r["id"]: r["publisher"] for r in _rows(out)}["sx"] == "'@SUM(A1)"
+
+
+def test_json_shows_control_characters_as_escapes_and_keeps_them(hostile, db_url, tmp_path,
+                                                                  run_cli):
+    code, out, _ = run_cli("--database", db_url, "--no-bundled", "actors", "--format", "json")
+    assert code == 0 and not any(c in out for c in "\x1b\x07\u202e")
+    assert {a["id"]: a["name"] for a in json.loads(out)["actors"]}["esc"] == ESC
+    code, out, _ = run_cli("--database", db_url, "--no-bundled", "export")
+    assert code == 0 and not any(c in out for c in "\x1b\x07\u202e")
+    names = {r["id"]: r["name"] for r in map(json.loads, out.splitlines())
+             if r["record"] == "actor"}
+    assert names["esc"] == ESC          # the export re-imports as the same text
