@@ -496,11 +496,15 @@ def rebuild(obj):
 
 
 @cli.command()
+@click.option("--format", "fmt", type=click.Choice(["markdown", "json"]), default="markdown",
+              show_default=True, help="Output format.")
 @click.pass_obj
-def coverage(obj):
-    """The coverage table (coalition, actors, events, sources, date range) as Markdown."""
-    from ledger.coverage import coverage as rows, markdown
-    _out(markdown(rows(obj.ledger)))
+def coverage(obj, fmt):
+    """The coverage tables: per coalition its actors, events, sources by tier, the share of events
+    whose best source is press or better, and the age of troop figures at each year end."""
+    from ledger.coverage import coverage as rows, markdown, to_dict
+    found = rows(obj.ledger)
+    _out(dump_json(to_dict(found)) if fmt == "json" else markdown(found))
 
 
 @cli.group()
