@@ -119,3 +119,11 @@ def test_poland_leaves_with_its_last_900_in_october_2008(world):
     poland = members(world, "2008-10-27")["pol"]
     assert poland.troops == 900 and "upi-2008-10-04-polish-leaving" in source_ids(poland)
     assert "pol" not in members(world, "2008-10-28")
+
+
+def test_count_claims_of_iraq_and_the_white_house_list_are_explained(world):
+    # cumulative counts (Bush's 41, AP's 38) and lists counted with the United States (AFP's 49
+    # "including the United States") are corrected to say what they count, with a note
+    problems = [p for p in world.check() if p.level == "problem"
+                and p.coalition in ("iraq-2003", "coalition-of-the-willing-2003")]
+    assert problems == []
