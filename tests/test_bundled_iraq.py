@@ -127,3 +127,9 @@ def test_count_claims_of_iraq_and_the_white_house_list_are_explained(world):
     problems = [p for p in world.check() if p.level == "problem"
                 and p.coalition in ("iraq-2003", "coalition-of-the-willing-2003")]
     assert problems == []
+
+
+def test_japans_air_unit_at_the_2007_year_end(world):
+    # KUNA, 10 July 2007: about 200 ASDF personnel flying into Iraq from Kuwait
+    japan = members(world, "2007-12-31")["jpn"]
+    assert japan.troops == 200 and not japan.stale
