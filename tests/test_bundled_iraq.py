@@ -133,3 +133,12 @@ def test_japans_air_unit_at_the_2007_year_end(world):
     # KUNA, 10 July 2007: about 200 ASDF personnel flying into Iraq from Kuwait
     japan = members(world, "2007-12-31")["jpn"]
     assert japan.troops == 200 and not japan.stale
+
+
+def test_the_2006_year_end_has_figures_of_the_second_half_of_2006(world):
+    on = members(world, "2006-12-31")
+    assert on["kor"].troops == 2300      # Yonhap, 28 November 2006
+    assert on["pol"].troops == 900       # Xinhua, 8 December 2006
+    assert on["rou"].troops == 628       # AP, 30 August 2006 (Defence Ministry figure)
+    assert on["aus"].troops == 1400      # Australian Minister for Defence, 4 September 2006
+    assert not {"kor", "pol", "rou", "aus", "slv"} & stale_at(world, "2006-12-31")
