@@ -142,3 +142,11 @@ def test_the_2006_year_end_has_figures_of_the_second_half_of_2006(world):
     assert on["rou"].troops == 628       # AP, 30 August 2006 (Defence Ministry figure)
     assert on["aus"].troops == 1400      # Australian Minister for Defence, 4 September 2006
     assert not {"kor", "pol", "rou", "aus", "slv"} & stale_at(world, "2006-12-31")
+
+
+def test_the_2005_year_end_has_japan_korea_and_italy_from_december_2005(world):
+    on = members(world, "2005-12-31")
+    assert on["jpn"].troops == 500       # BBC, 8 December 2005
+    assert on["kor"].troops == 3200      # Al Jazeera, 30 December 2005 (cut to 2,300 in 2006)
+    assert on["ita"].troops == 2900      # the same item
+    assert not {"jpn", "kor", "ita"} & stale_at(world, "2005-12-31")
