@@ -520,6 +520,8 @@ def _detail(eff) -> str:
         bits.append(f"count {p['count']}")
     if eff.kind == "withdrawn":
         bits.append(f"withdrawal notified {eff.event.date.text} takes effect")
+    if eff.kind == "held":
+        bits.append(f"withdrawal notified {eff.event.date.text} held off: armed conflict")
     if eff.disputed:
         bits.append("disputed: " + "; ".join(json.dumps(d["value"]) + " (" + ", ".join(d["sources"]) + ")"
                                              for d in eff.disputed))
