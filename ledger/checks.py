@@ -83,7 +83,7 @@ def _span(coal, events) -> list[Problem]:
 
 def _treaty(coal, events, effects, names) -> list[Problem]:
     out = []
-    rules = Rules.of(coal)
+    rules = Rules.of(coal, events)
     recorded = [e for e in events if e.type == "entry_into_force"]
     computed = rules.computed_entry_into_force(events)
     if recorded and computed and recorded[0].when.text != computed.text:

@@ -178,7 +178,8 @@ def expand(coalition: Coalition, events: Iterable[Event], published: Mapping[str
     """The coalition's timeline of effects, sorted by (lo, hi, rank, seq)."""
     settled = settle_disputes(apply_corrections(events), published)
     effects: list[Effect] = []
-    rules = treaty_rules.Rules.of(coalition) if coalition.kind == "treaty" else None
+    rules = (treaty_rules.Rules.of(coalition, [ev for ev, _ in settled])
+             if coalition.kind == "treaty" else None)
     in_force = rules.entry_into_force([ev for ev, _ in settled]) if rules else None
     revoked = [ev for ev, _ in settled if ev.type == "revoke_withdrawal"]
     conflicts = treaty_rules.conflicts_of([ev for ev, _ in settled]) if rules else {}

@@ -18,6 +18,8 @@ What the model-two treaties add (README, Temporal rules 10):
   threshold-th deposit (`threshold`, the default: Ottawa, Rome, CCM, TPNW) or only those made on or
   after the day the treaty enters into force (`entry_into_force`: ATT Art. 22(2), OPAC Art. 10(2));
   a state that deposited earlier is bound from the treaty's own entry into force.
+- `treaty_rule` events state rules a coalition's declaration left out (declarations are never
+  edited), e.g. Ottawa's Art. 20(3); they hold for the whole history, whatever their date.
 - `withdrawal.armed_conflict: true`: a withdrawal does not take effect while the withdrawing state
   is engaged in an armed conflict at the end of the period (Ottawa Art. 20(3), CCM 20(2), TPNW
   17(3), OPAC 11), but on the day its recorded conflict ends (`conflict_begins`, `conflict_ends`).
@@ -120,8 +122,16 @@ class Rules:
     raw: Mapping[str, Any]
 
     @classmethod
-    def of(cls, coalition: Coalition) -> "Rules":
-        return cls(coalition.treaty or {})
+    def of(cls, coalition: Coalition, events: list[Event] = ()) -> "Rules":
+        """The coalition's declared rules, with what its `treaty_rule` events state, in recording
+        order, added to each rule (a key they give replaces the declared one)."""
+        raw = dict(coalition.treaty or {})
+        for ev in sorted((e for e in events if e.type == "treaty_rule"), key=lambda e: e.seq or 0):
+            for name, value in ev.payload["rule"].items():
+                old = raw.get(name)
+                raw[name] = ({**old, **value} if isinstance(old, Mapping) and isinstance(value, Mapping)
+                             else value)
+        return cls(raw)
 
     def _apply(self, rule: Mapping[str, Any] | None, day: date) -> date:
         if not rule:

@@ -98,6 +98,14 @@ def test_ottawa_milestones(world):
     assert "fin" not in members(world, "2026-01-10", "ottawa")
 
 
+def test_ukraine_notice_of_2025_is_held_off_by_the_armed_conflict(world):
+    # notified on 18 July 2025; the six months end on 18 January 2026, in the war (Art. 20(3))
+    assert members(world, "2027-01-01", "ottawa")["ukr"].status == "party"
+    rows = [(r.date, r.effect) for r in world.replay("ottawa", "2025-01-01") if r.actor == "ukr"]
+    assert ("2025-07-18", "notify") in rows and ("2026-01-18", "held") in rows
+    assert not any(effect == "withdrawn" for _, effect in rows)
+
+
 def test_rome_milestones(world):
     assert world.asof("2002-06-30", "rome").counts["parties"] == 0
     on_entry = world.asof("2002-07-01", "rome")

@@ -309,3 +309,37 @@ def test_conflict_events_belong_to_treaties_only(ledger):
     from ledger import InputError
     with pytest.raises(InputError, match="does not belong"):
         ledger.append("conflict_begins", "test", "2022-02-24", actor="aaa", source="s1")
+
+
+def test_a_treaty_rule_event_states_a_rule_the_declaration_left_out(pact):
+    pact.append("conflict_begins", "pact", "2000-09-01", actor="aaa", source="s2")
+    pact.append("withdraw_treaty", "pact", "2000-09-15", actor="aaa", source="s2")
+    assert "aaa" not in status(pact, "2001-03-15")
+    pact.append("treaty_rule", "pact", "2000-01-10", rule={"withdrawal": {"armed_conflict": True}},
+                source="s2", id="art-20-3")
+    # the period of the declaration stays; the clause is added to it, for the whole history
+    assert status(pact, "2001-03-15")["aaa"] == "party"
+    pact.append("conflict_ends", "pact", "2001-04-02", actor="aaa", source="s2")
+    assert status(pact, "2001-04-01")["aaa"] == "party"
+    assert "aaa" not in status(pact, "2001-04-02")
+    # retracted, the rule is gone again
+    pact.append("retract", "pact", "2006-01-01", ref="art-20-3", source="s2")
+    assert "aaa" not in status(pact, "2001-03-15")
+
+
+def test_a_treaty_rule_can_change_what_counts_toward_entry_into_force(pact):
+    pact.append("treaty_rule", "pact", "2000-01-10", source="s2",
+                rule={"entry_into_force": {"counts": ["ratification"]}})
+    # bbb's acceptance no longer counts: ddd's accession does not either; no entry into force
+    assert pact.asof("2001-06-01", "pact").counts["parties"] == 0
+
+
+def test_a_bad_treaty_rule_is_refused_naming_the_field(ledger):
+    from ledger import InputError
+    with pytest.raises(InputError) as caught:
+        ledger.append("treaty_rule", "pact", "2000-01-10", source="s2",
+                      rule={"withdrawal": {"armed_conflict": "sometimes"}})
+    assert caught.value.field == "rule.withdrawal.armed_conflict"
+    with pytest.raises(InputError, match="does not belong"):
+        ledger.append("treaty_rule", "test", "2000-01-10", source="s2",
+                      rule={"withdrawal": {"months": 6}})
