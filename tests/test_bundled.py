@@ -106,6 +106,20 @@ def test_ukraine_notice_of_2025_is_held_off_by_the_armed_conflict(world):
     assert not any(effect == "withdrawn" for _, effect in rows)
 
 
+def test_ccm_milestones(world):
+    # the 30th instruments (Burkina Faso and Moldova, 16 February 2010) give 1 August 2010, Art. 17(1):
+    # the rule and the recorded entry into force agree (check notes any difference)
+    assert world.asof("2010-07-31", "ccm-2008").counts["parties"] == 0
+    assert world.asof("2010-08-01", "ccm-2008").counts["parties"] == 30
+    assert not [p for p in world.check() if "entry into force recorded" in p.message
+                and p.coalition == "ccm-2008"]
+    # a later state: Ecuador deposited on 11 May 2010, bound from 1 November 2010 (Art. 17(2))
+    assert members(world, "2010-11-01", "ccm-2008")["ecu"].since == "2010-11-01"
+    # Lithuania's withdrawal took effect on 6 March 2025
+    assert members(world, "2025-03-05", "ccm-2008")["ltu"].status == "party"
+    assert "ltu" not in members(world, "2025-03-06", "ccm-2008")
+
+
 def test_rome_milestones(world):
     assert world.asof("2002-06-30", "rome").counts["parties"] == 0
     on_entry = world.asof("2002-07-01", "rome")
