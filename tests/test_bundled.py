@@ -120,6 +120,15 @@ def test_ccm_milestones(world):
     assert "ltu" not in members(world, "2025-03-06", "ccm-2008")
 
 
+def test_g20_cancun_milestones(world):
+    # the twenty co-sponsors of 20 August 2003, then the coalition of the leaving
+    at_cancun = members(world, "2003-09-10", "g20-cancun-2003")
+    assert {"bra", "ind", "chn", "zaf", "arg", "cri", "per", "slv"} <= set(at_cancun)
+    assert "cri" in members(world, "2003-10-08", "g20-cancun-2003")
+    after = members(world, "2003-11-01", "g20-cancun-2003")
+    assert not {"cri", "per", "slv"} & set(after) and {"bra", "ind", "chn"} <= set(after)
+
+
 def test_rome_milestones(world):
     assert world.asof("2002-06-30", "rome").counts["parties"] == 0
     on_entry = world.asof("2002-07-01", "rome")
