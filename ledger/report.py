@@ -33,6 +33,7 @@ class Series:
     axis: str = "left"          # "left" or "right" (troops)
     colour: int | None = None   # index into COLOURS (default: the series' place)
     dashed: bool = False
+    legend: str | None = None   # the legend's entry; "" for none (default: the label)
 
 
 @dataclass(frozen=True)
@@ -151,12 +152,14 @@ def _panel(p: Panel, width: int, height: int) -> list[str]:
         dash = ' stroke-dasharray="5,3"' if s.axis == "right" or s.dashed else ""
         out.append(f'<polyline class="series" data-series="{html.escape(s.label)}" fill="none" '
                    f'stroke="{colour}" stroke-width="2"{dash} points="{" ".join(pts)}"/>')
-        step = 120 if len(p.series) <= 6 else w // len(p.series)
-        lx = left + 10 + k * step
+        entries = [t for t in p.series if t.legend != ""]
+        if s.legend == "":
+            continue
+        lx = left + 10 + entries.index(s) * (120 if len(entries) <= 6 else w // len(entries))
         out.append(f'<line x1="{lx}" x2="{lx + 18}" y1="32" y2="32" stroke="{colour}" '
                    f'stroke-width="2"{dash}/>')
         suffix = " (right axis)" if s.axis == "right" else ""
-        out.append(f'<text x="{lx + 22}" y="36">{html.escape(s.label + suffix)}</text>')
+        out.append(f'<text x="{lx + 22}" y="36">{html.escape((s.legend or s.label) + suffix)}</text>')
     if any(p.uncertain):
         lx = left + 10 + len(p.series) * 120 + (40 if any(s.axis == "right" for s in p.series) else 0)
         out.append(f'<rect x="{lx}" y="26" width="14" height="12" fill="{UNCERTAIN_FILL}" '
@@ -181,9 +184,10 @@ def aligned_panel(points: Sequence[AlignedPoint]) -> Panel:
     def values(c: str, what: str) -> tuple[int, ...]:
         # a younger treaty's line ends at its last anniversary
         return tuple(getattr(by[c, k], what) for k in range(n) if (c, k) in by)
-    series = tuple(Series(f"{c} {label}", values(c, what), colour=i, dashed=what == "signed")
-                   for i, c in enumerate(ids) for what, label in (("parties", "parties"),
-                                                                   ("signed", "signed")))
+    # one legend entry per treaty (its colour); the title says which line is which
+    series = tuple(Series(f"{c} {what}", values(c, what), colour=i, dashed=what == "signed",
+                          legend=c if what == "parties" else "")
+                   for i, c in enumerate(ids) for what in ("parties", "signed"))
     every = max(1, -(-n // 15))
     return Panel("Parties (solid) and signatories (dashed) by years since opening for signature",
                  tuple(str(k) for k in range(n)), series, tuple(0 for _ in range(n)),

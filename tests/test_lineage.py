@@ -3,6 +3,7 @@ signature (synthetic treaties of tests/data/world.yaml and model-two.yaml)."""
 import csv
 import io
 import json
+import re
 from datetime import date
 
 import pytest
@@ -111,6 +112,8 @@ def test_chart_draws_each_treaty_s_parties_and_signatories(run, tmp_path):
     series = [s for s in svg.split('data-series="')[1:]]
     assert [s.split('"')[0] for s in series] == ["pact-2000 parties", "pact-2000 signed",
                                                  "trade-2013 parties", "trade-2013 signed"]
+    # one legend entry per treaty, in its colour
+    assert re.findall(r'<text x="\d+" y="36">([^<]+)</text>', svg) == ["pact-2000", "trade-2013"]
     # the younger treaty's lines are shorter: one point per anniversary
     points = {s.split('"')[0]: s.split('points="')[1].split('"')[0].count(",") for s in series}
     assert points["pact-2000 parties"] > points["trade-2013 parties"] > 0
