@@ -154,9 +154,16 @@ class Rules:
         rule = self.raw.get("entry_into_force")
         if not rule or not rule.get("threshold"):
             return None
+        # one deposit per state: two sources dating one deposit differently are not two deposits;
+        # the earliest claim counts, as it does for the state's own status. Only the kinds of
+        # instrument the treaty names count (`counts`; default all).
         counts = rule.get("counts")
-        deposits = [e.date for e in events if e.type == "ratify"
-                    and (counts is None or e.payload.get("mode") in counts)]
+        first: dict[str, FuzzyDate] = {}
+        for e in events:
+            if (e.type == "ratify" and (counts is None or e.payload.get("mode") in counts)
+                    and (e.actor not in first or e.date.lo < first[e.actor].lo)):
+                first[e.actor] = e.date
+        deposits = list(first.values())
         n = rule["threshold"]
         if len(deposits) < n:
             return None
