@@ -333,7 +333,8 @@ class Ledger:
         lens = Lens.of(known_at, published_by, min_tier)
         if lens.plain:
             view = self._view(coalition)
-            cid, names, cites, spells = view.coalition.id, view.names, view.cites, view.spells
+            cid, names, cites = view.coalition.id, view.names, view.cites
+            spells = view.spells_changing(d0, d1)
             before, after = view.records_at(d0), view.records_at(d1)
         else:
             with store.reading(self.engine) as conn:
