@@ -97,3 +97,11 @@ def test_isaf_placemat_of_6_august_2010_counts_47_nations(world):
               if c["sources"] == ["nautilus-2010-isaf-coalition-forces"]]
     assert [(c["date"], c["count"]) for c in claims] == [("2010-08-06", 47)]
     assert "119,819" in claims[0]["label"]            # the placemat's total strength
+
+
+def test_count_claims_in_the_model_one_coalitions_are_reconciled(world):
+    """Every count claim of these coalitions either matches the ledger's count on its date or
+    carries a note (its own or a correction's) that says why not (`ledger check`)."""
+    mine = {"albania-1997", "gulf-1991", "kosovo-1999", "isaf", "interfet-1999"}
+    unexplained = [p for p in world.check() if p.level == "problem" and p.coalition in mine]
+    assert unexplained == []
