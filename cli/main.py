@@ -94,10 +94,12 @@ def asof(obj, date, coalition, known_at, published_by, min_tier, stale_after, fm
         return _out(dump_json(result.to_dict()))
     rows = [(m.actor, m.name, m.status + (" ?" if m.uncertain else ""), _troops(m, fmt), m.since,
              _possibly(m), ", ".join(s["id"] for s in m.sources)) for m in result.members]
-    body = table(["actor", "name", "status", "troops", "since", "uncertain / disputed", "sources"],
-                 rows, fmt)
-    if fmt == "csv":
-        return _out(body)
+    headers = ["actor", "name", "status", "troops", "since", "uncertain / disputed", "sources"]
+    if fmt == "csv":     # a figure's date and age in columns of their own
+        rows = [row + (m.troops_as_of, m.stale if m.troops is not None else None)
+                for row, m in zip(rows, result.members)]
+        return _out(table(headers + ["troops_as_of", "stale"], rows, fmt))
+    body = table(headers, rows, fmt)
     head = f"{result.name} ({result.coalition}) on {result.date}"
     if result.known_at:
         head += f", as known at {result.known_at}"
@@ -160,7 +162,7 @@ def diff(obj, start, end, coalition, known_at, published_by, min_tier, fmt):
                          f"#{c.event['seq']} {c.event['type']} {c.event['date']}" if c.event else "",
                          ", ".join(s["id"] for s in c.sources)))
     body = table(["change", "actor", "name", "before", "after", "event", "sources"], rows, fmt)
-    inside = [(w.actor, w.name, within_text(w)) for w in result.within]
+    inside = [(w.actor, w.name, w.text()) for w in result.within]
     if fmt == "csv":
         return _out(body)
     heard = f", from sources published by {result.published_by}" if result.published_by else ""
@@ -171,13 +173,6 @@ def diff(obj, start, end, coalition, known_at, published_by, min_tier, fmt):
     if inside:
         text += "\n\ninside the period:\n" + table(["actor", "name", "spells"], inside, fmt)
     _out(text)
-
-
-def within_text(w) -> str:
-    """"member 2004-07 → 2004-12-17 (45)": each run of one state inside a diff's period."""
-    return "; ".join(f"{r['status']} {r['since'] if r['since'] >= r['from'][:len(r['since'])] else r['from']}"
-                     f" → {r['to'] or '…'}" + (f" ({r['troops']:,})" if r["troops"] is not None else "")
-                     for r in w.runs)
 
 
 def _view(v) -> str:
@@ -501,11 +496,15 @@ def rebuild(obj):
 
 
 @cli.command()
+@click.option("--format", "fmt", type=click.Choice(["markdown", "json"]), default="markdown",
+              show_default=True, help="Output format.")
 @click.pass_obj
-def coverage(obj):
-    """The coverage table (coalition, actors, events, sources, date range) as Markdown."""
-    from ledger.coverage import coverage as rows, markdown
-    _out(markdown(rows(obj.ledger)))
+def coverage(obj, fmt):
+    """The coverage tables: per coalition its actors, events, sources by tier, the share of events
+    whose best source is press or better, and the age of troop figures at each year end."""
+    from ledger.coverage import coverage as rows, markdown, to_dict
+    found = rows(obj.ledger)
+    _out(dump_json(to_dict(found)) if fmt == "json" else markdown(found))
 
 
 @cli.group()

@@ -145,6 +145,14 @@ class Within:
     def to_dict(self) -> dict:
         return {"actor": self.actor, "name": self.name, "spells": list(self.runs)}
 
+    def text(self) -> str:
+        """"member 2004-07 → 2004-12-17 (45)": each run, from the sources' precision where the run
+        starts with its status, else from the period's first day."""
+        return "; ".join(
+            f"{r['status']} {r['since'] if r['since'] >= r['from'][:len(r['since'])] else r['from']}"
+            f" → {r['to'] or '…'}" + (f" ({r['troops']:,})" if r["troops"] is not None else "")
+            for r in self.runs)
+
 
 @dataclass(frozen=True)
 class Diff:

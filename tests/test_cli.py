@@ -189,3 +189,6 @@ def test_asof_shows_each_figure_with_its_date_and_blame_explains_it(run):
     assert blame["fields"]["status"]["value"] == "member" and blame["events"]
     assert "rule" in run("blame", "2004-06-01", "-c", "test", "-a", "esp")
     assert "not a tier" in run("asof", "2004-06-01", "-c", "test", "--min-tier", "gold", code=1)
+    csv_rows = run("asof", "2004-06-01", "-c", "test", "--format", "csv").splitlines()
+    assert csv_rows[0].endswith(",troops_as_of,stale")
+    assert any(r.startswith("usa,") and r.endswith(",2003-03-20,yes") for r in csv_rows)
