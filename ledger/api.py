@@ -310,9 +310,9 @@ class Ledger:
                 "to ask what the sources had said by a date, use --published-by DATE.")
 
     def _claim_events(self, conn, cid: str, lens: "Lens | None" = None) -> list[Event]:
-        """The coalition's `count_claim` events as the lens hears them (recorded by its instant,
-        citing the sources it hears) and as their corrections and retractions leave them (README,
-        rule 8), in order of recording."""
+        """The coalition's `count_claim` events (recorded by `known`; citing only the sources the
+        lens hears) as its corrections and retractions leave them (README, rule 8), in recording
+        order."""
         lens = lens or Lens()
         events = [store.to_event(r) for r in store.event_rows(
             conn, coalition=cid, known_at=lens.known, types=("count_claim", "correct", "retract"))]
