@@ -54,7 +54,8 @@ def run(ledger: "Ledger", conn) -> list[Problem]:
         out.extend(_counts(coal, events, effects))
         out.extend(_span(coal, events))
         if coal.kind == "treaty":
-            out.extend(_treaty(coal, events, effects, names))
+            # the events that stand: a retracted deposit no longer counts towards entry into force
+            out.extend(_treaty(coal, apply_corrections(events), effects, names))
     cited = set()
     for row in conn.execute(sa.select(schema.events.c.sources)):
         cited.update(c["source"] for c in json.loads(row.sources))
