@@ -131,3 +131,13 @@ def test_every_source_the_depositary_files_declare_is_rated():
                                           "reference", "weak"), source["id"]
         rated = {r["source"] for r in doc.get("ratings", [])}
         assert {s["id"] for s in doc["sources"]} <= rated
+
+
+def test_every_count_claim_of_either_treaty_says_what_it_counts(world):
+    # rome-1998.measures.yaml, ottawa-1997.measures.yaml: check compares each claim with the count
+    # it is of; only the two 1999 Ottawa counts of signatories and acceders together have none
+    from ledger.effects import apply_corrections
+    unmeasured = [(ev.coalition, ev.payload["count"], ev.date.text)
+                  for c in ("rome-1998", "ottawa-1997") for ev in apply_corrections(world.log(c))
+                  if ev.type == "count_claim" and not ev.payload.get("measure")]
+    assert sorted(unmeasured) == [("ottawa-1997", 135, "1999-02"), ("ottawa-1997", 135, "1999-03-31")]
