@@ -129,7 +129,7 @@ def _troops(m, fmt: str):
 
 
 def _possibly(m) -> str:
-    from ledger.api import disputed_text
+    from ledger.results import disputed_text
     bits = []
     p = m.possibly
     if m.uncertain and p:

@@ -24,7 +24,7 @@ from .files import Record, read
 from .ingest import Rows, Summary, ingest, normalise
 from .model import TIERS, Actor, Coalition, Event, Source
 from .results import (AsOf, Blame, Change, Diff, GrowthPoint, Problem, ReplayRow, Spell,
-                      Verification, Within)
+                      Verification, Within, disputed_text)
 from .state import IN, apply, read_record, records_at
 from .summary import HORIZON, OUT, event_claim, summarise, treaty_counts
 from .view import CoalitionView
@@ -615,17 +615,6 @@ def _detail(eff) -> str:
     if eff.disputed:
         bits.append("disputed: " + "; ".join(disputed_text(d) for d in eff.disputed))
     return "; ".join(bits)
-
-
-def disputed_text(d: dict) -> str:
-    """One disputed alternative in words: its value, its sources with their tiers, the rule it
-    lost by."""
-    value = d.get("value")
-    shown = value if isinstance(value, str) else json.dumps(value)
-    tiers = d.get("tiers") or [None] * len(d["sources"])
-    cited = ", ".join(f"{s} ({t})" if t else s for s, t in zip(d["sources"], tiers))
-    lost = f", lost by {d['lost_by']}" if d.get("lost_by") else ""
-    return f"{d.get('field', 'value')} {shown} per {cited}{lost}"
 
 
 def _spell_set(conn: Connection, cid: str) -> set:
