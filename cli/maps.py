@@ -31,3 +31,15 @@ def map_(obj, dates, more, coalition, output):
         click.echo(f"wrote {output}", err=True)
     else:
         _write(svg, output)
+
+
+@cli.command()
+@click.option("--coalition", "-c", "coalitions", required=True, multiple=True,
+              help="Coalition id or alias (repeatable: the page offers a choice).")
+@click.option("--output", "-o", required=True, metavar="FILE", help="explore.html")
+@click.pass_obj
+def explore(obj, coalitions, output):
+    """Write one self-contained page to explore coalitions month by month: map, timeline, member
+    table, a slider with a play button, and each country's history with its sources."""
+    from ledger import explore as pages
+    _write(pages.to_html(obj.ledger, coalitions), output)

@@ -103,6 +103,8 @@ def _panel(p: Panel, width: int, height: int) -> list[str]:
     if n == 0:
         out.append(f'<text x="{left}" y="{top + h / 2}">no membership data</text>')
         return out
+    # the plot area, for a page that marks a month on the chart (ledger explore)
+    out.append(f'<rect class="plot" x="{left}" y="{top}" width="{w}" height="{h}" fill="none"/>')
     x = (lambda i: left + (w * i / (n - 1) if n > 1 else w / 2))
     col = w / max(n - 1, 1)
     # uncertain months
