@@ -137,7 +137,8 @@
     const actors = Object.keys(c.territory).filter((a) => c.territory[a].includes(country) && c.history[a]);
     if (!actors.includes(country) && c.history[country]) actors.unshift(country);
     const title = DATA.countries[country] || c.names[country] || country;
-    box.append(el("h2", {id: "history-title"}, title));
+    box.append(el("h2", {id: "history-title"}, title), el("p", {id: "history-now"}));
+    box.dataset.actors = actors.join(" ");
     if (!actors.length) box.append(el("p", {}, `No events for ${title} in this coalition.`));
     for (const actor of actors) {
       if (actor !== country || actors.length > 1) box.append(el("h3", {}, c.names[actor] || actor));
@@ -151,7 +152,19 @@
       }
       box.append(list);
     }
-    paint(+slider.value);
+    render();
+  }
+
+  // The picked country's actors on the slider's month, as the table and map show them.
+  function now(i) {
+    const line = $("history-now"), box = $("history");
+    if (!line) return;
+    const actors = (box.dataset.actors || "").split(" ").filter(Boolean);
+    line.textContent = actors.map((a) => {
+      const s = at(c.actors[a], i);
+      return `${c.names[a] || a} on ${c.months[i]}: ` + (s ? labels()[s.status] + (s.uncertain ? " (uncertain)" : "") +
+        (s.troops ? `, ${num(s.troops)} troops` : "") : "not in");
+    }).join("; ");
   }
 
   function legend() {
@@ -176,7 +189,7 @@
     $("date").textContent = c.months[i] || "";
     slider.setAttribute("aria-valuetext", c.months[i] || "");
     if (!c.months.length) { $("totals").textContent = "No membership data."; return; }
-    totals(i); paint(i); table(i); cursor(i);
+    totals(i); paint(i); table(i); cursor(i); now(i);
   }
 
   function choose(k) {

@@ -147,6 +147,8 @@ def test_explore_page_in_headless_chromium(tmp_path, monkeypatch):
         expected = [(r["date"], r["type"]) for r in replay["rows"] if r["actor"] == "esp"]
         assert [(li.get_attribute("data-date"), li.get_attribute("data-type")) for li in items] == expected
         assert ("2004-05-21", "withdraw") in expected
+        assert driver.find_element("id", "history-now").text == (
+            "Spain on 2004-12-31: left or withdrew")
         links = {a.get_attribute("href") for a in items[-1].find_elements("css selector", "a")}
         assert links and links <= {s["url"] for s in d["sources"].values()}
         # a treaty: parties on a month end
