@@ -26,8 +26,11 @@ def map_(obj, dates, more, coalition, output):
     svg = maps.map_svg(obj.ledger, coalition, days)
     if output and output.lower().endswith(".png"):
         data = maps.to_png(svg)
-        with open(output, "wb") as handle:
-            handle.write(data)
+        try:
+            with open(output, "wb") as handle:
+                handle.write(data)
+        except OSError as exc:
+            raise click.ClickException(f"cannot write {output}: {exc.strerror or exc}") from None
         click.echo(f"wrote {output}", err=True)
     else:
         _write(svg, output)

@@ -207,7 +207,9 @@ def _legend(kind: str, top_troops: int, width: float, uncertain: bool, x: float,
 
 def _reference_troops(top: int) -> list[int]:
     """Two round troop levels for the legend: the largest power of ten's multiple below the top,
-    and a tenth of it."""
+    and a tenth of it (none without troops)."""
+    if top <= 0:
+        return []
     big = 10 ** int(math.log10(top))
     big = max(m * big for m in (1, 2, 5) if m * big <= top)
     return [v for v in (big // 10, big) if v]

@@ -187,3 +187,16 @@ def test_explore_page_in_headless_chromium(tmp_path, monkeypatch):
         assert [e for e in phone.get_log("browser") if e["level"] == "SEVERE"] == []
     finally:
         phone.quit()
+
+
+def test_a_coalition_without_events_gives_a_page_with_no_months(sqlite_ledger):
+    d = page_json(explore.to_html(sqlite_ledger, ["pact"]))["coalitions"][0]
+    assert (d["months"], d["totals"], d["actors"], d["history"]) == ([], [], {}, {})
+
+
+def test_unknown_coalition_is_an_error(sqlite_ledger, tmp_path):
+    url = sqlite_ledger.engine.url.render_as_string(hide_password=False)
+    result = CliRunner().invoke(cli, ["--database", url, "--no-bundled", "explore", "-c", "nope",
+                                      "-o", str(tmp_path / "x.html")])
+    assert result.exit_code == 1 and result.output.startswith("Error: unknown coalition")
+    assert not (tmp_path / "x.html").exists()

@@ -153,6 +153,14 @@ def test_cli_map_svg_png_and_errors(iraq, tmp_path):
     assert r.exit_code == 1 and r.output.startswith("Error:") and "Traceback" not in r.output
     assert run(iraq, "map", "-c", "test").exit_code == 2
     assert run(iraq, "map", "2004-01-01", "-c", "nope").exit_code == 1
+    r = run(iraq, "map", "2004-01-01", "-c", "test", "-o", str(tmp_path / "no" / "m.png"))
+    assert r.exit_code == 1 and r.output.startswith("Error: cannot write") and "Traceback" not in r.output
+
+
+def test_a_day_before_anyone_joined_is_an_empty_map(iraq):
+    root = parse(maps.map_svg(iraq, "test", ["2000-01-01"]))
+    assert set(fills(root).values()) == {maps.LAND} and circles(root) == {}
+    assert "Sources: none" in maps.map_svg(iraq, "test", ["2000-01-01"])
 
 
 def test_projection_is_equal_area():
