@@ -3,10 +3,10 @@ table, with a month slider, a play button, and each country's history with its s
 
 Nothing is computed in the page. For every month end of `Ledger.growth(..., "month")` the page
 holds what `Ledger.asof` answers on that day (count, troop total, the members) and the map's shades
-(`maps.shades`, as `ledger map` draws them); each actor's history is its rows of `Ledger.replay`.
-The months are stored as runs (an actor's state from month i to month j), which the page looks up:
-the page cannot disagree with `ledger asof`. The script, style and map are inlined; nothing is
-fetched.
+(`maps.shades`, as `ledger map` draws them: members and former members); each actor's history is
+its rows of `Ledger.replay`. The months are stored as runs (an actor's state from month i to month
+j), which the page looks up: the page cannot disagree with `ledger asof`. The script, style and map
+are inlined; nothing is fetched.
 """
 from __future__ import annotations
 
@@ -43,13 +43,12 @@ def coalition_data(ledger: "Ledger", coalition: str, sources: set[str]) -> dict:
     """Everything the page shows of one coalition; adds the source ids it cites to `sources`."""
     coal = ledger.coalition(coalition)
     rows = ledger.replay(coal.id)
-    first_in = maps.entered(rows)
     names = {r.actor: r.name for r in rows if r.actor}
     months = [p.date for p in ledger.growth(coal.id, "month")]
     totals, actor_months, country_months = [], [], []
     for day in months:
         answer = ledger.asof(day, coal.id)
-        shades = maps.shades(answer, first_in, names)
+        shades = maps.shades(answer)
         totals.append({"count": answer.count, "troops": answer.troops_total,
                        "uncertain": answer.uncertain, "counts": answer.counts})
         states = {}
@@ -71,11 +70,12 @@ def coalition_data(ledger: "Ledger", coalition: str, sources: set[str]) -> dict:
             sources.update(r.sources)
             history.setdefault(r.actor, []).append(
                 {"date": r.date, "type": r.type, "detail": r.detail, "sources": list(r.sources)})
-    for actor in first_in:
-        names.setdefault(actor, actor)
+    for states in actor_months:
+        for actor in states:
+            names.setdefault(actor, actor)
     b = geo.borders()
     territory = {a: [c for c in geo.territory(a) if c in b.shapes or c in b.points]
-                 for a in set(history) | set(first_in)}
+                 for a in names}
     return {"id": coal.id, "name": coal.name, "kind": coal.kind, "months": months,
             "totals": totals, "actors": runs(actor_months), "countries": runs(country_months),
             "names": dict(sorted(names.items(), key=lambda kv: kv[1].casefold())),

@@ -1,10 +1,9 @@
 """World maps of a coalition on a day, as standalone SVG.
 
-Each country is shaded by the actor's status that day, taken from `Ledger.asof` (member;
-signatory, ratified or party for treaties). Actors that had been in and are out that day are
-shaded `withdrawn`: which actors had been in comes from `Ledger.replay` (an entering effect,
-join, troop level, signature or consent, taking effect by the day). Uncertain members are
-hatched; troop levels of military coalitions are circles whose area is in proportion to them.
+Each country is shaded by the actor's status that day, taken from `Ledger.asof`: member;
+signatory, ratified or party for treaties; and `withdrawn` for the answer's former members (in
+before, out that day: left, withdrew, unsigned). Uncertain members are striped; troop levels of
+military coalitions are circles whose area is in proportion to them.
 States too small for the 1:110m borders are dots; actors with no territory (NATO, NGOs, Tuvalu)
 are named under the map.
 """
@@ -14,11 +13,11 @@ import html
 import math
 from dataclasses import dataclass
 from datetime import date
-from typing import TYPE_CHECKING, Iterable, Sequence
+from typing import TYPE_CHECKING, Sequence
 
 from . import geo
-from .dates import parse_date, parse_day
-from .results import AsOf, ReplayRow
+from .dates import parse_day
+from .results import AsOf
 
 if TYPE_CHECKING:
     from .api import Ledger
@@ -29,7 +28,6 @@ LABELS = {"member": "member", "signatory": "signatory", "ratified": "ratified, n
           "party": "party", "withdrawn": "left or withdrew"}
 TREATY_LABELS = {**LABELS, "withdrawn": "withdrew or unsigned"}
 LAND, SEA, BORDER, TROOPS = "#e3e3e3", "#f5f9fc", "#ffffff", "#d6604d"
-ENTERING = ("join", "troops", "sign", "ratify")      # effects that put an actor in
 MAX_RADIUS = 0.035                                   # the largest troop circle, in map widths
 SOURCES_SHOWN = 12                                   # publishers named under a map
 
@@ -50,38 +48,19 @@ class Day:
     shades: dict[str, Shade]
 
 
-def entered(rows: Iterable[ReplayRow]) -> dict[str, date]:
-    """The first day on which each actor may have been in (the start of its first entering
-    effect's date interval), from a replay."""
-    first: dict[str, date] = {}
-    for r in rows:
-        if r.actor and r.effect in ENTERING:
-            lo = parse_date(r.date).lo
-            if r.actor not in first or lo < first[r.actor]:
-                first[r.actor] = lo
-    return first
-
-
-def shades(answer: AsOf, first_in: dict[str, date], names: dict[str, str]) -> dict[str, Shade]:
-    """Each actor's shade on the answer's day: its status if it is listed, else `withdrawn` if it
-    had been in before."""
-    day = date.fromisoformat(answer.date)
-    out = {}
+def shades(answer: AsOf) -> dict[str, Shade]:
+    """Each actor's shade on the answer's day: its status if it is a member, `withdrawn` if it is
+    a former member."""
+    out = {f.actor: Shade(f.actor, f.name, "withdrawn", None, False) for f in answer.former}
     for m in answer.members:
         status = m.status if m.status in COLOURS else "withdrawn"
         out[m.actor] = Shade(m.actor, m.name, status, m.troops, m.uncertain)
-    for actor, lo in first_in.items():
-        if actor not in out and lo <= day:
-            out[actor] = Shade(actor, names.get(actor, actor), "withdrawn", None, False)
     return out
 
 
-def day(ledger: "Ledger", coalition: str, when: str | date,
-        rows: Sequence[ReplayRow] | None = None) -> Day:
+def day(ledger: "Ledger", coalition: str, when: str | date) -> Day:
     answer = ledger.asof(when, coalition)
-    rows = ledger.replay(coalition) if rows is None else rows
-    names = {r.actor: r.name for r in rows if r.actor}
-    return Day(answer, shades(answer, entered(rows), names))
+    return Day(answer, shades(answer))
 
 
 # -- drawing ------------------------------------------------------------------------------------------
@@ -251,9 +230,8 @@ def map_svg(ledger: "Ledger", coalition: str, days: Sequence[str | date], width:
     """The map of `coalition` on each of `days` (small multiples, two to a row), as one SVG."""
     from . import __version__
     coal = ledger.coalition(coalition)
-    rows = ledger.replay(coal.id)
     wanted = sorted({d if isinstance(d, date) else parse_day(d) for d in days})
-    panels = [day(ledger, coal.id, d, rows) for d in wanted]
+    panels = [day(ledger, coal.id, d) for d in wanted]
     cols = 1 if len(panels) == 1 else 2
     gap = 16
     pw = (width - gap * (cols - 1)) / cols

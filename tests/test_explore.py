@@ -49,6 +49,8 @@ def test_every_month_of_the_page_is_what_asof_says(iraq):
                  for a, s in listed.items() if s and s["in"]}
         assert shown == {m.actor: (m.status, m.troops, m.uncertain, m.since,
                                    [s["id"] for s in m.sources]) for m in answer.members}
+        assert {a for a, s in listed.items() if s and s["status"] == "withdrawn"} == {
+            f.actor for f in answer.former}
     left = d["months"].index("2004-05-31")
     assert explore_state(d["actors"]["esp"], left)["status"] == "withdrawn"
     assert explore_state(d["countries"]["esp"], left) == ["withdrawn", False, "esp"]

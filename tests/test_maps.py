@@ -72,6 +72,7 @@ def test_an_actor_that_left_is_shaded_withdrawn_from_the_day_it_left(iraq):
     assert before["esp"] == maps.COLOURS["member"]
     assert after["esp"] == maps.COLOURS["withdrawn"]
     assert after["gbr"] == maps.LAND        # not yet in: never-in is not withdrawn
+    assert [f.actor for f in iraq.asof("2004-05-21", "test").former] == ["esp"]
 
 
 def test_uncertain_members_are_striped(iraq):
