@@ -45,6 +45,8 @@
                  ", withdrawn ", el("span", {id: "withdrawn"}, String(t.counts.withdrawn)));
     } else {
       out.append(count, " members, ", el("strong", {id: "troops"}, num(t.troops)), " troops");
+      if (t.count) out.append(` from ${t.troops_known} of ${t.count} members` +
+        (t.troops_stale ? `; ${t.troops_stale} figure${t.troops_stale === 1 ? "" : "s"} older than ${t.stale_after}` : ""));
     }
     if (t.uncertain) out.append(` (and ${t.uncertain} uncertain on this date)`);
   }
@@ -101,7 +103,11 @@
       button.addEventListener("click", () => show(actor));
       name.append(button);
       row.append(name, el("td", {}, s.status + (s.uncertain ? " (uncertain)" : "")));
-      if (!treaty) row.append(el("td", {class: "n"}, (s.approx ? "about " : "") + num(s.troops)));
+      if (!treaty) {
+        // a figure older than asof's horizon says how old it is, as `ledger asof` does
+        const stale = s.stale && s.troops_as_of ? ` (figure of ${s.troops_as_of})` : "";
+        row.append(el("td", {class: "n"}, (s.approx ? "about " : "") + num(s.troops) + stale));
+      }
       row.append(el("td", {}, s.since));
       const src = el("td");
       src.append(sourcesCell(s.sources));

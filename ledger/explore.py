@@ -50,14 +50,17 @@ def coalition_data(ledger: "Ledger", coalition: str, sources: set[str]) -> dict:
         answer = ledger.asof(day, coal.id)
         shades = maps.shades(answer)
         totals.append({"count": answer.count, "troops": answer.troops_total,
-                       "uncertain": answer.uncertain, "counts": answer.counts})
+                       "uncertain": answer.uncertain, "counts": answer.counts,
+                       "troops_known": answer.troops_known, "troops_stale": answer.troops_stale,
+                       "stale_after": answer.stale_after})
         states = {}
         for m in answer.members:
             ids = [s["id"] for s in m.sources]
             sources.update(ids)
             states[m.actor] = {"status": shades[m.actor].status, "in": m.status in IN,
                                "troops": m.troops, "approx": m.approx, "uncertain": m.uncertain,
-                               "since": m.since, "sources": ids}
+                               "since": m.since, "sources": ids, "stale": m.stale,
+                               "troops_as_of": m.troops_as_of}
         for actor, s in shades.items():
             states.setdefault(actor, {"status": s.status, "in": False, "troops": None,
                                       "uncertain": s.uncertain})

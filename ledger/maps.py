@@ -239,8 +239,11 @@ def map_svg(ledger: "Ledger", coalition: str, days: Sequence[str | date], width:
     top_troops = max((s.troops or 0 for p in panels for s in p.shades.values()
                       if s.status == "member"), default=0)
     title = _wrap(coal.name, int(width / 10))
-    head_h, panel_head = 30 + 20 * len(title), 38
-    ph = panel_head + frame.height + 22
+    totals = [_wrap(p.asof.totals(), int(pw / 7)) for p in panels]
+    head_h, panel_head = 30 + 20 * len(title), 22 + 16 * max(len(t) for t in totals)
+    off_map = [_wrap("Not on the map: " + ", ".join(f"{s.name} ({s.status})" for s in undrawn(p.shades)),
+                     int(pw / 6)) if undrawn(p.shades) else [] for p in panels]
+    ph = panel_head + frame.height + 8 + 14 * max(1, max(len(o) for o in off_map))
     n_rows = -(-len(panels) // cols)
     seq, digest = ledger.head()
     foot = _wrap(sources_line(ledger, panels), int(width / 6.4)) + _wrap(
@@ -263,17 +266,16 @@ def map_svg(ledger: "Ledger", coalition: str, days: Sequence[str | date], width:
            f'{e(", ".join(p.asof.date for p in panels))}</text>']
     for i, p in enumerate(panels):
         x, y = (i % cols) * (pw + gap), head_h + (i // cols) * ph
-        missing = undrawn(p.shades)
         out.append(f'<g class="panel" data-date="{p.asof.date}" transform="translate({x:.1f},{y:.1f})">')
         out.append(f'<text x="0" y="16" font-size="14" font-weight="bold">{p.asof.date}</text>'
-                   f'<text x="0" y="32" fill="#444">{e(p.asof.totals())}</text>')
+                   + "".join(f'<text x="0" y="{32 + 16 * k}" fill="#444">{e(line)}</text>'
+                             for k, line in enumerate(totals[i])))
         out.append(f'<g transform="translate(1,{panel_head})">')
         out.extend(_panel(p, frame, top_troops))
         out.append("</g>")
-        if missing:
-            text = "Not on the map: " + ", ".join(f"{s.name} ({s.status})" for s in missing)
-            out.append(f'<text class="undrawn" x="0" y="{panel_head + frame.height + 16:.1f}" '
-                       f'font-size="11" fill="#444">{e(text)}</text>')
+        for k, line in enumerate(off_map[i]):
+            out.append(f'<text class="undrawn" x="0" y="{panel_head + frame.height + 16 + 14 * k:.1f}" '
+                       f'font-size="11" fill="#444">{e(line)}</text>')
         out.append("</g>")
     uncertain = any(s.uncertain for p in panels for s in p.shades.values())
     out.extend(_legend(coal.kind, top_troops, frame.width, uncertain, 0, legend_y))

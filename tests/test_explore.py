@@ -43,12 +43,16 @@ def test_every_month_of_the_page_is_what_asof_says(iraq):
     for i, day in enumerate(d["months"]):
         answer = iraq.asof(day, "test")
         assert d["totals"][i] == {"count": answer.count, "troops": answer.troops_total,
-                                  "uncertain": answer.uncertain, "counts": None}
+                                  "uncertain": answer.uncertain, "counts": None,
+                                  "troops_known": answer.troops_known,
+                                  "troops_stale": answer.troops_stale,
+                                  "stale_after": answer.stale_after}
         listed = {a: explore_state(spans, i) for a, spans in d["actors"].items()}
-        shown = {a: (s["status"], s["troops"], s["uncertain"], s["since"], s["sources"])
-                 for a, s in listed.items() if s and s["in"]}
+        shown = {a: (s["status"], s["troops"], s["uncertain"], s["since"], s["sources"],
+                     s["stale"], s["troops_as_of"]) for a, s in listed.items() if s and s["in"]}
         assert shown == {m.actor: (m.status, m.troops, m.uncertain, m.since,
-                                   [s["id"] for s in m.sources]) for m in answer.members}
+                                   [s["id"] for s in m.sources], m.stale, m.troops_as_of)
+                         for m in answer.members}
         assert {a for a, s in listed.items() if s and s["status"] == "withdrawn"} == {
             f.actor for f in answer.former}
     left = d["months"].index("2004-05-31")
@@ -113,6 +117,12 @@ def _driver(tmp_path, phone=False):
     return webdriver.Chrome(service=Service(DRIVER), options=options)
 
 
+def asof_totals(url, day, coalition):
+    """The totals line of `ledger asof` (its last line), less what the page words otherwise."""
+    text = run(url, "asof", day, "-c", coalition, bundled=True).strip().splitlines()[-1]
+    return text.split(" (and ")[0]
+
+
 def _slide_to(driver, months, day):
     """Move the slider with the keyboard: Home, then the right arrow once per month."""
     from selenium.webdriver.common.keys import Keys
@@ -139,6 +149,8 @@ def test_explore_page_in_headless_chromium(tmp_path, monkeypatch):
         asof = json.loads(run(url, "asof", "2004-12-31", "-c", "iraq", "--format", "json", bundled=True))
         assert int(driver.find_element("id", "count").text) == asof["count"] == 29
         assert driver.find_element("id", "troops").text == f"{asof['troops_total']:,}"
+        shown = driver.find_element("id", "totals").text
+        assert shown.startswith(asof_totals(url, "2004-12-31", "iraq"))
         rows = driver.find_elements("css selector", "#table tbody tr")
         assert sorted(r.get_attribute("data-actor") for r in rows) == sorted(
             m["actor"] for m in asof["members"])
