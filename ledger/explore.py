@@ -76,9 +76,7 @@ def coalition_data(ledger: "Ledger", coalition: str, sources: set[str]) -> dict:
     for states in actor_months:
         for actor in states:
             names.setdefault(actor, actor)
-    b = geo.borders()
-    territory = {a: [c for c in geo.territory(a) if c in b.shapes or c in b.points]
-                 for a in names}
+    territory = {a: list(geo.territory(a)) for a in names}
     return {"id": coal.id, "name": coal.name, "kind": coal.kind, "months": months,
             "totals": totals, "actors": runs(actor_months), "countries": runs(country_months),
             "names": dict(sorted(names.items(), key=lambda kv: kv[1].casefold())),

@@ -77,8 +77,11 @@ def borders() -> Borders:
 
 
 def territory(actor: str) -> tuple[str, ...]:
-    """The drawn countries that stand for `actor`: itself, or a former state's successors."""
-    return SUCCESSORS.get(actor, (actor,))
+    """The countries of the borders file (shapes or points) that stand for `actor`: itself, or a
+    former state's successors; none for an actor without territory (NATO, an NGO) or one the
+    file lacks."""
+    b = borders()
+    return tuple(c for c in SUCCESSORS.get(actor, (actor,)) if c in b.shapes or c in b.points)
 
 
 class Frame:
@@ -110,7 +113,7 @@ class Frame:
 
     def centre(self, rings) -> tuple[float, float]:
         """Where to put a symbol on a country: the area centroid of its largest projected ring."""
-        best, best_area, best_c = None, -1.0, (0.0, 0.0)
+        best_area, best_c = -1.0, (0.0, 0.0)
         for ring in rings:
             pts = [self.point(lon, lat) for lon, lat in ring]
             a = cx = cy = 0.0
@@ -120,5 +123,5 @@ class Frame:
                 cx += (x0 + x1) * cross
                 cy += (y0 + y1) * cross
             if abs(a) > best_area and a:
-                best, best_area, best_c = ring, abs(a), (cx / (3 * a), cy / (3 * a))
+                best_area, best_c = abs(a), (cx / (3 * a), cy / (3 * a))
         return best_c

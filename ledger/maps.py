@@ -67,20 +67,16 @@ def day(ledger: "Ledger", coalition: str, when: str | date) -> Day:
 
 def drawn(shades_: dict[str, Shade]) -> dict[str, Shade]:
     """The shade of each drawn country (shape or dot): an actor's own, else its former state's."""
-    b = geo.borders()
     out = {}
     for s in shades_.values():
         for country in geo.territory(s.actor):
-            if (country in b.shapes or country in b.points) and (
-                    country == s.actor or country not in shades_):
+            if country == s.actor or country not in shades_:
                 out[country] = s
     return out
 
 
 def undrawn(shades_: dict[str, Shade]) -> list[Shade]:
-    b = geo.borders()
-    return [s for s in shades_.values()
-            if not any(c in b.shapes or c in b.points for c in geo.territory(s.actor))]
+    return [s for s in shades_.values() if not geo.territory(s.actor)]
 
 
 def fill(s: Shade) -> str:
@@ -99,8 +95,7 @@ def patterns() -> str:
 
 def anchor(actor: str) -> str | None:
     """The drawn country that carries an actor's troop circle: itself or its first successor."""
-    b = geo.borders()
-    return next((c for c in geo.territory(actor) if c in b.shapes or c in b.points), None)
+    return next(iter(geo.territory(actor)), None)
 
 
 def base(frame: geo.Frame, shown: dict[str, Shade] | None = None) -> list[str]:

@@ -186,6 +186,8 @@ def test_explore_page_in_headless_chromium(tmp_path, monkeypatch):
         assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and png.stat().st_size > 20_000
         errors = [e for e in driver.get_log("browser") if e["level"] == "SEVERE"]
         assert errors == []
+        # nothing was loaded but the file itself: no script, style, font, image or tile
+        assert driver.execute_script("return performance.getEntriesByType('resource').length") == 0
     finally:
         driver.quit()
     # readable on a phone: nothing but the member table (which scrolls) is wider than the screen
