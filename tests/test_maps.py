@@ -174,3 +174,39 @@ def test_projection_is_equal_area():
     expected = (math.sin(math.radians(70)) - math.sin(math.radians(60))) / math.sin(math.radians(10))
     assert ratio == pytest.approx(expected, rel=0.01)
     assert geo.equal_earth(0, 0) == (0.0, 0.0)
+
+
+def test_the_borders_file_is_small_keyed_by_actor_ids_and_cut_at_the_antimeridian():
+    from importlib.resources import files
+
+    import yaml
+    raw = files("ledger").joinpath("borders.json")
+    assert len(raw.read_bytes()) < 100_000
+    actors = {a["id"] for a in yaml.safe_load(files("ledger.events").joinpath("actors.yaml")
+                                              .read_text(encoding="utf-8"))["actors"]}
+    b = geo.borders()
+    assert set(b.shapes) <= actors and set(b.points) <= actors
+    assert not set(b.shapes) & set(b.points)
+    for rings in (*b.shapes.values(), *b.other.values()):
+        for ring in rings:
+            assert all(-180 <= lon <= 180 and -90 <= lat <= 90 for lon, lat in ring)
+            assert all(abs(a[0] - c[0]) < 180 for a, c in zip(ring, ring[1:]))   # no jump across
+    # every former state is drawn on present states of the file
+    assert all(geo.territory(former) for former in geo.SUCCESSORS)
+    assert geo.territory("nato") == () and geo.territory("usa") == ("usa",)
+
+
+def test_rings_crossing_the_antimeridian_are_cut():
+    import importlib.util
+    import os
+    path = os.path.join(os.path.dirname(__file__), "..", "scripts", "make_borders.py")
+    spec = importlib.util.spec_from_file_location("make_borders", path)
+    script = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(script)
+    # a square from 178°E to 178°W, as the file writes it (the east half in negative longitudes)
+    square = [(178.0, 0.0), (-178.0, 0.0), (-178.0, 2.0), (178.0, 2.0)]
+    east, west = script.split(square)
+    assert sorted({lon for lon, _ in east}) == [178.0, 180.0]
+    assert sorted({lon for lon, _ in west}) == [-180.0, -178.0]
+    assert script.split([(0.0, 0.0), (1.0, 0.0), (1.0, 1.0)]) == [[(0.0, 0.0), (1.0, 0.0), (1.0, 1.0)]]
+    assert script.encode([(1.04, 2.0), (1.0, 2.0), (1.26, 1.9)]) == [10, 20, 3, -1]
