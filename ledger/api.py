@@ -17,16 +17,16 @@ from .chain import GENESIS, digest
 from .blame import blame_of
 from .dates import add_months, format_instant, parse_date, parse_day, parse_horizon, parse_instant
 from .diffs import inside
-from .effects import expand
-from .evidence import Evidence, heard, heard_ids
+from .effects import apply_corrections, expand
+from .evidence import Evidence, heard
 from .errors import ConflictError, InputError, UnknownIdError
 from .files import Record, read
 from .ingest import Rows, Summary, ingest, normalise
 from .model import TIERS, Actor, Coalition, Event, Source
 from .results import (AsOf, Blame, Change, Diff, GrowthPoint, Problem, ReplayRow, Spell,
-                      Verification, Within)
+                      Verification, Within, disputed_text)
 from .state import IN, apply, read_record, records_at
-from .summary import HORIZON, OUT, claim, summarise, treaty_counts
+from .summary import HORIZON, OUT, event_claim, summarise, treaty_counts
 from .view import CoalitionView
 
 VIEWS = 32      # coalitions whose spells a Ledger keeps in memory (least recently used dropped)
@@ -262,8 +262,8 @@ class Ledger:
                       for r in projection.coalition_spells(conn, cid)]
             names = self._names(conn, {rec["actor"] for _, _, rec in spells})
             cites = self._cite(conn, {s for _, _, rec in spells for s in rec["sources"]})
-            claims = [(row.date_lo, row.seq, claim(row.date, row.payload, row.sources))
-                      for row in self._claim_rows(conn, cid)]
+            claims = [(ev.date.lo.isoformat(), ev.seq, event_claim(ev))
+                      for ev in self._claim_events(conn, cid)]
             view = CoalitionView(self._coalition(conn, cid), token, spells, names, cites, claims)
         with self._views_lock:
             self._views[cid] = view
@@ -309,25 +309,19 @@ class Ledger:
                 "Events are recorded when first loaded into this ledger (the bundled ones too); "
                 "to ask what the sources had said by a date, use --published-by DATE.")
 
-    @staticmethod
-    def _claim_rows(conn, cid: str, known: str | None = None):
-        """The coalition's `count_claim` events (recorded by `known`), in order of recording."""
-        t = schema.events
-        query = sa.select(t.c.date_lo, t.c.seq, t.c.date, t.c.payload, t.c.sources).where(
-            t.c.coalition_id == cid, t.c.type == "count_claim").order_by(t.c.seq)
-        if known:
-            query = query.where(t.c.recorded_at <= known)
-        return conn.execute(query)
+    def _claim_events(self, conn, cid: str, lens: "Lens | None" = None) -> list[Event]:
+        """The coalition's `count_claim` events (recorded by `known`; citing only the sources the
+        lens hears) as its corrections and retractions leave them (README, rule 8), in recording
+        order."""
+        lens = lens or Lens()
+        events = [store.to_event(r) for r in store.event_rows(
+            conn, coalition=cid, known_at=lens.known, types=("count_claim", "correct", "retract"))]
+        if lens.by is not None or lens.min_tier is not None:
+            events = heard(events, self._evidence(conn, lens.known), lens.by, lens.min_tier)
+        return [ev for ev in apply_corrections(events) if ev.type == "count_claim"]
 
     def _claims(self, conn, cid: str, day: date, lens: "Lens") -> list[dict]:
-        found = [claim(row.date, row.payload, row.sources)
-                 for row in self._claim_rows(conn, cid, lens.known) if row.date_lo <= day.isoformat()]
-        if lens.by is None and lens.min_tier is None:
-            return found
-        evidence = self._evidence(conn, lens.known)
-        found = [{**c, "sources": heard_ids(c["sources"], evidence, lens.by, lens.min_tier)}
-                 for c in found]
-        return [c for c in found if c["sources"]]
+        return [event_claim(ev) for ev in self._claim_events(conn, cid, lens) if ev.date.lo <= day]
 
     def diff(self, start: str | date, end: str | date, coalition: str,
              known_at: str | None = None, published_by: str | date | None = None, *,
@@ -419,9 +413,9 @@ class Ledger:
             rec = records_at(effects, day).get(aid)
             found = blame_of(aid, day, events, effects, rec, evidence)
             cites = self._cite(conn, [s for ev in found["events"] for s in ev["sources"]])
-        for ev in found["events"]:
-            ev["sources"] = [{**cites.get(s, {"id": s}), "tier": evidence.tier(s)}
-                             for s in ev["sources"]]
+            for ev in found["events"]:       # the tiers as known then (`known_at`)
+                ev["sources"] = [{**cites.get(s, {"id": s}), "tier": evidence.tier(s)}
+                                 for s in ev["sources"]]
         return Blame(cid, aid, day.isoformat(), found["fields"], found["events"])
 
     def history(self, actor: str) -> list[Spell]:
@@ -621,17 +615,6 @@ def _detail(eff) -> str:
     if eff.disputed:
         bits.append("disputed: " + "; ".join(disputed_text(d) for d in eff.disputed))
     return "; ".join(bits)
-
-
-def disputed_text(d: dict) -> str:
-    """One disputed alternative in words: its value, its sources with their tiers, the rule it
-    lost by."""
-    value = d.get("value")
-    shown = value if isinstance(value, str) else json.dumps(value)
-    tiers = d.get("tiers") or [None] * len(d["sources"])
-    cited = ", ".join(f"{s} ({t})" if t else s for s, t in zip(d["sources"], tiers))
-    lost = f", lost by {d['lost_by']}" if d.get("lost_by") else ""
-    return f"{d.get('field', 'value')} {shown} per {cited}{lost}"
 
 
 def _spell_set(conn: Connection, cid: str) -> set:

@@ -27,8 +27,11 @@ def blame_of(actor: str, day: date, events: list[Event], effects: list[Effect], 
     for ev in events:
         if ev.type == "correct" and ev.key not in retracted:
             corrected.setdefault(ev.payload["ref"], []).append(ev)
-    timeline = {eff.seq: eff for eff in effects if eff.actor in (actor, None)}
-    lost = {alt["seq"]: (eff.seq, alt["lost_by"]) for eff in timeline.values()
+    timeline: dict[int, list[Effect]] = {}      # a ratification has two effects: deposit, party
+    for eff in effects:
+        if eff.actor in (actor, None):
+            timeline.setdefault(eff.seq, []).append(eff)
+    lost = {alt["seq"]: (eff.seq, alt["lost_by"]) for effs in timeline.values() for eff in effs
             for alt in eff.disputed if alt.get("seq") is not None and "lost_by" in alt}
     refined_into = _refined(events, actor)
 
@@ -44,9 +47,10 @@ def blame_of(actor: str, day: date, events: list[Event], effects: list[Effect], 
             return f"lost to #{winner} by {rule}"
         if ev.seq in refined_into:
             return f"refined by #{refined_into[ev.seq]}"
-        eff = timeline.get(ev.seq)
-        if eff is None:
+        effs = timeline.get(ev.seq)
+        if effs is None:
             return "agrees with another claim (sources pooled)"
+        eff = effs[0]
         return "in effect" if eff.hi <= day else "in effect later" if eff.lo > day else "maybe in effect"
 
     bearing = [ev for ev in mine if ev.actor == actor or ev.type in ("end", "entry_into_force")
@@ -97,16 +101,15 @@ FIELDS_SET = {"status": ("date", "effective"), "since": ("date", "effective"),
               "troops": ("troops",)}
 
 
-def _rule(ev: Event | None, name: str, eff: Effect | None, corrected: dict, refined_into: dict,
+def _rule(ev: Event | None, name: str, effs: list[Effect] | None, corrected: dict, refined_into: dict,
           retracted: dict, mine: list[Event]) -> str:
     if ev is None:
         return "order"
     if any(set(c.payload["set"]) & set(FIELDS_SET[name]) for c in corrected.get(ev.key, [])):
         return "correction"
-    if eff is not None:
-        rules = [alt["lost_by"] for alt in eff.disputed if "lost_by" in alt]
-        if rules:
-            return rules[0]
+    rules = [alt["lost_by"] for e in effs or () for alt in e.disputed if "lost_by" in alt]
+    if rules:
+        return rules[0]
     if ev.seq in refined_into.values():
         return "refinement"
     if any(other.key in retracted and other.type == ev.type for other in mine):

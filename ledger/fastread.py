@@ -86,6 +86,10 @@ def _asof(con, coalition: str, day: date, bundled: bool) -> AsOf | None:
     cites = _lookup(con, "SELECT id, title, url FROM sources WHERE id IN ({})", cited,
                     lambda row: {"id": row[0], "title": row[1], "url": row[2],
                                  "tier": tiers.get(row[0], "unrated")})
+    if _one(con, "SELECT 1 FROM events WHERE coalition_id = ? AND type IN ('correct', 'retract') "
+            "AND json_extract(payload, '$.ref') IN (SELECT eid FROM events WHERE coalition_id = ? "
+            "AND type = 'count_claim') LIMIT 1", cid, cid):
+        return None     # a corrected or retracted count claim: the library applies rule 8
     claims = [claim(*row) for row in con.execute(
         "SELECT date, payload, sources FROM events WHERE coalition_id = ? AND type = 'count_claim' "
         "AND date_lo <= ? ORDER BY seq", (cid, d))]

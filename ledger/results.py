@@ -1,6 +1,7 @@
 """Typed answers to queries. `to_dict()` gives the documented, stable JSON shape."""
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -145,6 +146,14 @@ class Within:
     def to_dict(self) -> dict:
         return {"actor": self.actor, "name": self.name, "spells": list(self.runs)}
 
+    def text(self) -> str:
+        """"member 2004-07 → 2004-12-17 (45)": each run, from the sources' precision where the run
+        starts with its status, else from the period's first day."""
+        return "; ".join(
+            f"{r['status']} {r['since'] if r['since'] >= r['from'][:len(r['since'])] else r['from']}"
+            f" → {r['to'] or '…'}" + (f" ({r['troops']:,})" if r["troops"] is not None else "")
+            for r in self.runs)
+
 
 @dataclass(frozen=True)
 class Diff:
@@ -232,10 +241,11 @@ class Problem:
     coalition: str | None
     seq: int | None
     message: str
+    kind: str = "anomaly"     # what sort of problem (README, `ledger check`)
 
     def to_dict(self) -> dict:
-        return {"level": self.level, "coalition": self.coalition, "seq": self.seq,
-                "message": self.message}
+        return {"level": self.level, "kind": self.kind, "coalition": self.coalition,
+                "seq": self.seq, "message": self.message}
 
 
 @dataclass(frozen=True)
@@ -265,3 +275,14 @@ class GrowthPoint:
         if self.counts is not None:
             out["counts"] = self.counts
         return out
+
+
+def disputed_text(d: dict) -> str:
+    """One disputed alternative in words: its value, its sources with their tiers, the rule it
+    lost by."""
+    value = d.get("value")
+    shown = value if isinstance(value, str) else json.dumps(value)
+    tiers = d.get("tiers") or [None] * len(d["sources"])
+    cited = ", ".join(f"{s} ({t})" if t else s for s, t in zip(d["sources"], tiers))
+    lost = f", lost by {d['lost_by']}" if d.get("lost_by") else ""
+    return f"{d.get('field', 'value')} {shown} per {cited}{lost}"

@@ -84,3 +84,9 @@ def claim(date_text: str, payload: str, sources: str) -> dict:
     p = json.loads(payload)
     return {"count": p["count"], "date": date_text, "label": p.get("label"),
             "sources": [c["source"] for c in json.loads(sources)]}
+
+
+def event_claim(ev) -> dict:
+    """A `count_claim` event, as its corrections leave it (README, rule 8), as shown in an answer."""
+    return {"count": ev.payload["count"], "date": ev.date.text, "label": ev.payload.get("label"),
+            "sources": list(ev.source_ids)}

@@ -228,3 +228,52 @@ def test_blame_names_the_winner_of_each_field_and_the_rule(rated):
     # events in effect order
     dates = [e["date"] for e in doc["events"] if e["type"] != "retract"]
     assert dates == ["2003", "2003-03-20", "2003-09-01", "2003-09-01", "2004-01-01"]
+
+
+def _kinds(ledger, level=None):
+    # the test world declares sources no event here cites: leave those out
+    return [(p.kind, p.level) for p in ledger.check()
+            if (level is None or p.level == level) and p.kind != "uncited-source"]
+
+
+def test_check_reconciles_count_claims_with_the_computed_counts(rated):
+    rated.append("join", "test", "2003-03-20", actor="gbr", source="paper")
+    rated.append("join", "test", "2003-03-20", actor="pol", source="paper")
+    rated.append("count_claim", "test", "2003-04-01", count=2, source="paper")
+    assert ("count-claim-mismatch", "problem") not in _kinds(rated)
+    rated.append("count_claim", "test", "2003-04-02", count=3, source="mod", id="three")
+    [p] = [p for p in rated.check() if p.kind == "count-claim-mismatch"]
+    assert p.level == "problem" and "count claim of 3" in p.message and "members 2" in p.message
+    assert "mod" in p.message and p.to_dict()["kind"] == "count-claim-mismatch"
+    # a correction with a note that explains it makes it a note
+    rated.append("correct", "test", "2003-04-02", ref="three", set={"label": "counts the US twice"},
+                 source="mod", note="The source counts the lead nation twice.")
+    assert _kinds(rated, "problem") == []
+    # a year-dated claim agrees with any count on some day of that year
+    rated.append("count_claim", "test", "2003", count=1, source="paper")
+    assert ("count-claim-mismatch", "problem") in _kinds(rated)
+    rated.append("withdraw", "test", "2003-06-01", actor="pol", source="paper")
+    assert _kinds(rated, "problem") == []
+
+
+def test_check_compares_a_treaty_claim_with_its_measure(rated):
+    for actor in ("aaa", "bbb", "ccc"):
+        rated.append("sign_treaty", "statute-2000", "2000-02-01", actor=actor, source="untc")
+    rated.append("ratify", "statute-2000", "2000-03-01", actor="aaa", mode="ratification", source="untc")
+    rated.append("count_claim", "statute-2000", "2000-03-02", count=3, source="untc")   # signed
+    assert _kinds(rated, "problem") == []
+    rated.append("count_claim", "statute-2000", "2000-03-03", count=3, measure="ratified",
+                 source="untc")
+    [p] = [p for p in rated.check() if p.kind == "count-claim-mismatch"]
+    assert "(ratified)" in p.message and "ratified 1" in p.message
+
+
+def test_check_reports_contradictory_dates_and_weak_evidence_and_the_signature_window(rated):
+    rated.append("join", "test", "2003-03-20", actor="gbr", source="paper")
+    rated.append("join", "test", "2003-04-20", actor="gbr", source="paper")
+    kinds = _kinds(rated)
+    assert ("contradictory-dates", "problem") in kinds
+    rated.append("join", "test", "2003-05-01", actor="pol", source="forum")
+    assert ("weak-evidence", "note") in _kinds(rated)
+    rated.append("sign_treaty", "statute-2000", "1999-05-01", actor="aaa", source="untc")
+    assert ("signature-window", "problem") in _kinds(rated)
