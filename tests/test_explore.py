@@ -118,9 +118,12 @@ def _driver(tmp_path, phone=False):
 
 
 def asof_totals(url, day, coalition):
-    """The totals line of `ledger asof` (its last line), less what the page words otherwise."""
-    text = run(url, "asof", day, "-c", coalition, bundled=True).strip().splitlines()[-1]
-    return text.split(" (and ")[0]
+    """The totals line `ledger asof` prints, less what the page words otherwise."""
+    ledger = Ledger.open(url)
+    try:
+        return ledger.asof(day, coalition).totals().split(" (and ")[0]
+    finally:
+        ledger.close()
 
 
 def _slide_to(driver, months, day):
