@@ -24,8 +24,9 @@
   function sourceLink(id) {
     const s = DATA.sources[id];
     if (!s || !s.url) return el("span", {title: s ? s.title : id}, id);
+    // a new tab, so the page keeps its month and country
     const a = el("a", {href: s.url, title: [s.title, s.publisher, s.published].filter(Boolean).join(", "),
-                       rel: "noreferrer"}, s.title || id);
+                       target: "_blank", rel: "noreferrer noopener"}, s.title || id);
     a.dataset.source = id;
     return a;
   }
@@ -224,6 +225,15 @@
     }, 250);
   });
   slider.addEventListener("input", render);
+  // a click on the timeline chart moves the slider to that month
+  $("chart").addEventListener("click", (ev) => {
+    const svg = $("chart").querySelector("svg"), plot = svg && svg.querySelector(".plot");
+    if (!plot || c.months.length < 2) return;
+    const box = plot.getBoundingClientRect();
+    const k = Math.round(((ev.clientX - box.left) / box.width) * (c.months.length - 1));
+    if (k < 0 || k >= c.months.length) return;
+    stop(); slider.value = k; render();
+  });
   $("coalition").addEventListener("change", (ev) => { stop(); choose(+ev.target.value); });
   $("map").addEventListener("click", (ev) => {
     const target = ev.target.closest("[data-actor]");

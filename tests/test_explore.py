@@ -177,6 +177,13 @@ def test_explore_page_in_headless_chromium(tmp_path, monkeypatch):
         assert int(driver.find_element("id", "ratified").text) == asof["counts"]["ratified"]
         can = driver.find_element("css selector", '#map path[data-actor="can"]')
         assert can.get_attribute("fill") == d["colours"]["party"]
+        # a click on the timeline chart picks that month: the plot's left edge is the first
+        from selenium.webdriver.common.action_chains import ActionChains
+        plot = driver.find_element("css selector", "#chart .plot")
+        width = plot.rect["width"]
+        ActionChains(driver).move_to_element_with_offset(plot, -width / 2 + 1, 0).click().perform()
+        assert driver.find_element("id", "date").text == ottawa["months"][0]
+        _slide_to(driver, ottawa["months"], "2000-12-31")
         # play moves on month by month
         driver.find_element("id", "play").click()
         driver.implicitly_wait(0)
