@@ -71,9 +71,10 @@ def test_a_restated_withdrawal_keeps_its_day_and_cites_the_original(world):
 
 
 def test_share_of_facts_resting_on_weak_copies(world):
-    # Before the originals: iraq-2003 144 of 405 events (35.6 %), all coalitions 13.3 %.
+    # Before the originals: iraq-2003 144 of 405 events (35.6 %), all coalitions 13.3 %; after,
+    # 130 of 419 (31.0 %) and 12.3 %.
     rows = {r["coalition"]: r for r in coverage(world)}
     iraq = rows["iraq-2003"]
-    assert iraq["reference_or_weak"] / iraq["standing"] <= 0.323
+    assert iraq["reference_or_weak"] / iraq["standing"] <= 0.311
     weak = sum(r["reference_or_weak"] for r in rows.values())
-    assert weak / sum(r["standing"] for r in rows.values()) <= 0.129
+    assert weak / sum(r["standing"] for r in rows.values()) <= 0.124
