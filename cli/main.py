@@ -240,16 +240,24 @@ def blame(obj, date, coalition, actor, known_at, published_by, min_tier, fmt):
 
 
 @cli.command()
-@click.option("--coalition", "-c", required=True, help="Coalition id or alias.")
+@click.option("--coalition", "-c", "coalitions", required=True, multiple=True,
+              help="Coalition id or alias (repeatable with --align).")
 @click.option("--every", type=click.Choice(["year", "month"]), default="year", show_default=True)
 @click.option("--from", "start", metavar="DATE", help="First period.")
 @click.option("--to", "end", metavar="DATE", help="Last period.")
+@click.option("--align", type=click.Choice(["opening"]),
+              help="Treaties side by side, by whole years since each opened for signature.")
 @PUBLISHED_BY
 @MIN_TIER
 @FORMAT
 @click.pass_obj
-def growth(obj, coalition, every, start, end, published_by, min_tier, fmt):
+def growth(obj, coalitions, every, start, end, align, published_by, min_tier, fmt):
     """The coalition's size at the end of each year or month (signed/ratified/parties for treaties)."""
+    if align:
+        return _aligned(obj, coalitions, align, fmt)
+    if len(coalitions) > 1:
+        raise click.UsageError("several coalitions are compared with --align opening")
+    coalition = coalitions[0]
     points = obj.ledger.growth(coalition, every, start, end, published_by=published_by,
                                min_tier=min_tier)
     if fmt == "json":
@@ -261,6 +269,27 @@ def growth(obj, coalition, every, start, end, published_by, min_tier, fmt):
         return _out(table(["date", "signed", "ratified", "parties", "withdrawn", "uncertain"], rows, fmt))
     rows = [(p.date, p.count, p.troops_total, p.uncertain) for p in points]
     _out(table(["date", "members", "troops", "uncertain"], rows, fmt))
+
+
+def _aligned(obj, coalitions, align, fmt):
+    """growth --align: JSON and CSV one row per treaty and year; the table one column per treaty."""
+    from ledger.lineage import aligned
+    points = aligned(obj.ledger, coalitions, align)
+    if fmt == "json":
+        return _out(dump_json({"align": align, "coalitions": list(coalitions),
+                               "points": [p.to_dict() for p in points]}))
+    if fmt == "csv":
+        keys = ["coalition", "years", "date", "signed", "ratified", "parties", "withdrawn",
+                "uncertain"]
+        return _out(table(keys, [[p.to_dict()[k] for k in keys] for p in points], fmt))
+    ids = list(dict.fromkeys(p.coalition for p in points))
+    by = {(p.coalition, p.years): p for p in points}
+    years = sorted({p.years for p in points})
+    rows = [[k] + [cell for c in ids for cell in ((by[c, k].parties, by[c, k].signed)
+                                                   if (c, k) in by else ("", ""))]
+            for k in years]
+    headers = ["years"] + [f"{c} {what}" for c in ids for what in ("parties", "signed")]
+    _out(table(headers, rows, fmt))
 
 
 @cli.command()

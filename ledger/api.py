@@ -333,7 +333,8 @@ class Ledger:
         lens = Lens.of(known_at, published_by, min_tier)
         if lens.plain:
             view = self._view(coalition)
-            cid, names, cites, spells = view.coalition.id, view.names, view.cites, view.spells
+            cid, names, cites = view.coalition.id, view.names, view.cites
+            spells = view.spells_changing(d0, d1)
             before, after = view.records_at(d0), view.records_at(d1)
         else:
             with store.reading(self.engine) as conn:
@@ -607,6 +608,8 @@ def _detail(eff) -> str:
         bits.append(f"count {p['count']}")
     if eff.kind == "withdrawn":
         bits.append(f"withdrawal notified {eff.event.date.text} takes effect")
+    if eff.kind == "held":
+        bits.append(f"withdrawal notified {eff.event.date.text} held off: armed conflict")
     if eff.kind == "announce":
         target = eff.event.effective
         bits.append(f"announced; to leave by {target.text}" if target else "announced")
