@@ -20,7 +20,7 @@ def _write(text: str, output: str | None) -> None:
     click.echo(f"wrote {output}", err=True)
 
 
-def write_file(path: str, text: str) -> None:
+def write_file(path: str, text: str | bytes) -> None:
     """Write `path` whole or not at all: into a temporary file beside it, renamed over it only once
     complete (a full disk or a killed process never leaves a truncated file)."""
     folder = os.path.dirname(os.path.abspath(path))
@@ -31,7 +31,8 @@ def write_file(path: str, text: str) -> None:
     except OSError as exc:
         raise click.ClickException(f"cannot write {path}: {exc.strerror} (in {folder})") from None
     try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
+        with (os.fdopen(fd, "wb") if isinstance(text, bytes) else
+              os.fdopen(fd, "w", encoding="utf-8", newline="")) as handle:
             handle.write(text)
             handle.flush()
             os.fsync(handle.fileno())
@@ -141,12 +142,14 @@ def import_table(obj, file, fmt, coalition, source, actor_column, join_column, e
               help="report.html (self-contained) or report.md (the chart goes beside it as .svg).")
 @click.pass_obj
 def report(obj, coalition, start, end, at, output):
-    """Write a coalition's report: timeline chart, member tables, changes and cited sources."""
+    """Write a coalition's report: timeline chart, maps and member tables, changes and cited sources."""
     from ledger import report as reports
     r = reports.build(obj.ledger, coalition, start, end, at)
     if output.lower().endswith((".md", ".markdown")):
         svg_path = os.path.splitext(output)[0] + ".svg"
         _write(r.svg, svg_path)
+        for t, svg in zip(r.tables, r.maps):
+            _write(svg, reports.map_file(svg_path, t.date))
         _write(reports.to_markdown(r, os.path.basename(svg_path)), output)
     else:
         _write(reports.to_html(r), output)

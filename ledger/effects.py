@@ -80,8 +80,9 @@ def patch(target: Event, correction: Event) -> Event:
     if "effective" in fields:
         changes["effective"] = parse_date(fields.pop("effective"))
     payload = {**target.payload, **fields}
-    return replace(target, payload=freeze(payload), sources=target.sources + correction.sources,
-                   **changes)
+    cited = set(target.source_ids)      # a correction citing the target's own source adds nothing
+    more = tuple(c for c in correction.sources if c.source not in cited)
+    return replace(target, payload=freeze(payload), sources=target.sources + more, **changes)
 
 
 def refine(events: list[Event]) -> list[Event]:

@@ -277,3 +277,10 @@ def test_check_reports_contradictory_dates_and_weak_evidence_and_the_signature_w
     assert ("weak-evidence", "note") in _kinds(rated)
     rated.append("sign_treaty", "statute-2000", "1999-05-01", actor="aaa", source="untc")
     assert ("signature-window", "problem") in _kinds(rated)
+
+
+def test_a_correction_citing_the_target_s_own_source_adds_it_once(rated):
+    rated.append("join", "test", "2003-03-20", actor="gbr", troops=100, source="paper", id="in")
+    rated.append("correct", "test", "2003-04-01", ref="in", set={"troops": 120}, source="paper")
+    m = members(rated.asof("2003-05-01", "test"))["gbr"]
+    assert m.troops == 120 and [s["id"] for s in m.sources] == ["paper"]
