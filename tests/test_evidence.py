@@ -353,3 +353,17 @@ def test_blame_names_what_took_a_state_away(rated):
     rated.append("commit_troops", "test", "2003-05", actor="pol", troops=200, source="mod", id="may")
     rated.append("retract", "test", "2005-01-01", ref="may", source="mod")
     assert rated.blame("2003-05-15", "test", "pol").fields["troops"]["rule"] == "order"
+
+
+def test_wording_of_runs_disputed_figures_and_horizons(rated):
+    from ledger.dates import horizon_text, parse_horizon
+    from ledger.results import disputed_text
+    rated.append("join", "test", "2004-07", actor="aaa", troops=45, source="paper")
+    rated.append("withdraw", "test", "2004-12", actor="aaa", source="paper")
+    rated.append("join", "test", "2003-04-01", actor="bbb", source="paper")
+    d = rated.diff("2004-01-01", "2005-01-31", "test")
+    assert [w.text() for w in d.within] == ["member 2004-07 → 2004-12 (45)"]
+    assert horizon_text(parse_horizon("0d")) == "0 days" and horizon_text((6, 0)) == "6 months"
+    assert disputed_text({"field": "commit_troops", "value": {"troops": 2300, "approx": True},
+                          "sources": ["x"], "tiers": ["press"], "lost_by": "tier"}) == \
+        "troops about 2,300 per x (press), lost by tier"
