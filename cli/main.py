@@ -95,7 +95,7 @@ def asof(obj, date, coalition, known_at, published_by, min_tier, stale_after, fm
     if fmt == "json":
         return _out(dump_json(result.to_dict()))
     rows = [(m.actor, m.name, m.status + (" ?" if m.uncertain else ""), _troops(m, fmt), m.since,
-             _possibly(m), ", ".join(s["id"] for s in m.sources)) for m in result.members]
+             m.notes(), ", ".join(s["id"] for s in m.sources)) for m in result.members]
     headers = ["actor", "name", "status", "troops", "since", "uncertain / disputed", "sources"]
     if fmt == "csv":     # a figure's date and age in columns of their own
         rows = [row + (m.troops_as_of, m.stale if m.troops is not None else None)
@@ -128,18 +128,6 @@ def _troops(m, fmt: str):
         return m.troops
     text = f"{m.troops:,}" + (f" ({m.troops_as_of})" if m.troops_as_of else "")
     return text + (" stale" if m.stale else "")
-
-
-def _possibly(m) -> str:
-    from ledger.results import disputed_text
-    bits = []
-    p = m.possibly
-    if m.uncertain and p:
-        bits.append(f"maybe {p['status']}" + (f" ({p['troops']:,})" if p.get("troops") is not None else ""))
-    elif m.troops_uncertain and p:
-        bits.append(f"maybe {p['troops']:,} troops" if p.get("troops") is not None else "maybe no figure")
-    bits.extend(disputed_text(d) for d in m.disputed)
-    return "; ".join(bits)
 
 
 @cli.command()
