@@ -28,6 +28,20 @@ class Member:
     troops_uncertain: bool = False       # a certain member whose figure may differ on this day
     stale: bool = False                  # the figure is older than the answer's horizon
 
+    def notes(self) -> str:
+        """What else may be so, in words: "maybe none", "maybe 540,000 troops", and each claim
+        that lost a dispute."""
+        bits = []
+        p = self.possibly
+        if self.uncertain and p:
+            bits.append(f"maybe {p['status']}"
+                        + (f" ({p['troops']:,})" if p.get("troops") is not None else ""))
+        elif self.troops_uncertain and p:
+            bits.append(f"maybe {p['troops']:,} troops" if p.get("troops") is not None
+                        else "maybe no figure")
+        bits.extend(disputed_text(d) for d in self.disputed)
+        return "; ".join(bits)
+
     def to_dict(self) -> dict:
         out = {"actor": self.actor, "name": self.name, "status": self.status, "troops": self.troops,
                "since": self.since, "uncertain": self.uncertain, "sources": list(self.sources),
@@ -151,8 +165,8 @@ class Within:
         starts with its status, else from the period's first day."""
         return "; ".join(
             f"{r['status']} {r['since'] if r['since'] >= r['from'][:len(r['since'])] else r['from']}"
-            f" → {r['to'] or '…'}" + (f" ({r['troops']:,})" if r["troops"] is not None else "")
-            for r in self.runs)
+            f" → {r.get('until') or r['to'] or '…'}"
+            + (f" ({r['troops']:,})" if r["troops"] is not None else "") for r in self.runs)
 
 
 @dataclass(frozen=True)
@@ -166,9 +180,12 @@ class Diff:
     published_by: str | None = None
     within: tuple[Within, ...] = ()
     min_tier: str | None = None
+    known_at: str | None = None
+    note: str | None = None
 
     def to_dict(self) -> dict:
         out = {"coalition": self.coalition, "from": self.start, "to": self.end,
+               "known_at": self.known_at,
                "joined": [c.to_dict() for c in self.joined],
                "left": [c.to_dict() for c in self.left],
                "changed": [c.to_dict() for c in self.changed],
@@ -177,6 +194,8 @@ class Diff:
             out["published_by"] = self.published_by
         if self.min_tier:
             out["min_tier"] = self.min_tier
+        if self.note:
+            out["note"] = self.note
         return out
 
 
@@ -188,10 +207,14 @@ class Blame:
     date: str
     fields: dict          # field -> {"value", "event", "rule"}
     events: list          # every event that bears on it, in effect order
+    note: str | None = None
 
     def to_dict(self) -> dict:
-        return {"coalition": self.coalition, "actor": self.actor, "date": self.date,
-                "fields": self.fields, "events": self.events}
+        out = {"coalition": self.coalition, "actor": self.actor, "date": self.date,
+               "fields": self.fields, "events": self.events}
+        if self.note:
+            out["note"] = self.note
+        return out
 
 
 @dataclass(frozen=True)
@@ -283,11 +306,15 @@ def disputed_text(d: dict) -> str:
     """One disputed alternative in words: its value, its sources with their tiers, the rule it
     lost by."""
     value = d.get("value")
-    shown = value if isinstance(value, str) else json.dumps(value)
+    field = d.get("field", "value")
+    if isinstance(value, dict) and set(value) <= {"troops", "approx", "troops_max"} and "troops" in value:
+        field, shown = "troops", ("about " if value.get("approx") else "") + f"{value['troops']:,}"
+    else:
+        shown = value if isinstance(value, str) else json.dumps(value)
     tiers = d.get("tiers") or [None] * len(d["sources"])
     cited = ", ".join(f"{s} ({t})" if t else s for s, t in zip(d["sources"], tiers))
     lost = f", lost by {d['lost_by']}" if d.get("lost_by") else ""
-    return f"{d.get('field', 'value')} {shown} per {cited}{lost}"
+    return f"{field} {shown} per {cited}{lost}"
 
 
 def event_text(e: dict | None) -> str:
@@ -296,3 +323,11 @@ def event_text(e: dict | None) -> str:
         return ""
     text = f"#{e['seq']} {e['type']} {e['date']}"
     return text + (f" (in effect {e['effective']})" if e.get("effective") else "")
+
+
+def state_text(v: dict | None) -> str:
+    """An actor's state in a diff, in words: "member 1,300", "member ?" when uncertain, "-"."""
+    if not v:
+        return "-"
+    return (v["status"] + (" ?" if v.get("uncertain") else "")
+            + (f" {v['troops']:,}" if v.get("troops") is not None else ""))
