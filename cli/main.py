@@ -552,6 +552,7 @@ def upgrade(obj):
 
 
 from . import reporting  # noqa: E402,F401  (registers report/export commands)
+from . import maps  # noqa: E402,F401  (registers map and explore)
 
 
 def main() -> None:
