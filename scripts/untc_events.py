@@ -22,7 +22,8 @@ def _key(e: dict) -> tuple:
 
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("page"), ap.add_argument("coalition"), ap.add_argument("source")
+    for name in ("page", "coalition", "source"):
+        ap.add_argument(name)
     ap.add_argument("--skip", nargs="*", default=[])
     args = ap.parse_args(argv)
     ledger = Ledger.open(bundled_data=False)
