@@ -7,6 +7,8 @@ import sys
 
 import click
 
+from ledger.results import event_text
+
 from .render import FORMATS, dump_json, table
 
 FORMAT = click.option("--format", "fmt", type=click.Choice(FORMATS), default="table",
@@ -159,7 +161,7 @@ def diff(obj, start, end, coalition, known_at, published_by, min_tier, fmt):
                            ("changed", result.changed)):
         for c in changes:
             rows.append((label, c.actor, c.name, _view(c.before), _view(c.after),
-                         f"#{c.event['seq']} {c.event['type']} {c.event['date']}" if c.event else "",
+                         event_text(c.event),
                          ", ".join(s["id"] for s in c.sources)))
     body = table(["change", "actor", "name", "before", "after", "event", "sources"], rows, fmt)
     inside = [(w.actor, w.name, w.text()) for w in result.within]
@@ -227,8 +229,8 @@ def blame(obj, date, coalition, actor, known_at, published_by, min_tier, fmt):
                               published_by=published_by, min_tier=min_tier)
     if fmt == "json":
         return _out(dump_json(result.to_dict()))
-    fields = [(name, f["value"], f"#{f['event']['seq']} {f['event']['type']} {f['event']['date']}"
-               if f["event"] else "", f["rule"] or "") for name, f in result.fields.items()]
+    fields = [(name, f["value"], event_text(f["event"]), f["rule"] or "")
+              for name, f in result.fields.items()]
     events = [(e["seq"], e["type"], e["date"], e["effective"] or "",
                ", ".join(f"{k} {v}" for k, v in e["payload"].items() if k != "set"),
                ", ".join(f"{s['id']} ({s['tier']})" for s in e["sources"]), e["standing"])

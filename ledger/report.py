@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Sequence
 
 from .model import Coalition, Source
 from .lineage import AlignedPoint
+from .results import event_text
 from .results import AsOf, Diff, GrowthPoint
 
 if TYPE_CHECKING:
@@ -270,7 +271,7 @@ def _diff_rows(d: Diff) -> list[tuple]:
     for label, changes in (("joined", d.joined), ("left", d.left), ("changed", d.changed)):
         for c in changes:
             rows.append((label, c.actor, c.name, _view(c.before), _view(c.after),
-                         f"#{c.event['seq']} {c.event['type']} {c.event['date']}" if c.event else "",
+                         event_text(c.event),
                          [s["id"] for s in c.sources]))
     return rows
 
