@@ -166,9 +166,12 @@ class Diff:
     published_by: str | None = None
     within: tuple[Within, ...] = ()
     min_tier: str | None = None
+    known_at: str | None = None
+    note: str | None = None
 
     def to_dict(self) -> dict:
         out = {"coalition": self.coalition, "from": self.start, "to": self.end,
+               "known_at": self.known_at,
                "joined": [c.to_dict() for c in self.joined],
                "left": [c.to_dict() for c in self.left],
                "changed": [c.to_dict() for c in self.changed],
@@ -177,6 +180,8 @@ class Diff:
             out["published_by"] = self.published_by
         if self.min_tier:
             out["min_tier"] = self.min_tier
+        if self.note:
+            out["note"] = self.note
         return out
 
 
@@ -188,10 +193,14 @@ class Blame:
     date: str
     fields: dict          # field -> {"value", "event", "rule"}
     events: list          # every event that bears on it, in effect order
+    note: str | None = None
 
     def to_dict(self) -> dict:
-        return {"coalition": self.coalition, "actor": self.actor, "date": self.date,
-                "fields": self.fields, "events": self.events}
+        out = {"coalition": self.coalition, "actor": self.actor, "date": self.date,
+               "fields": self.fields, "events": self.events}
+        if self.note:
+            out["note"] = self.note
+        return out
 
 
 @dataclass(frozen=True)
@@ -294,3 +303,11 @@ def event_text(e: dict | None) -> str:
         return ""
     text = f"#{e['seq']} {e['type']} {e['date']}"
     return text + (f" (in effect {e['effective']})" if e.get("effective") else "")
+
+
+def state_text(v: dict | None) -> str:
+    """An actor's state in a diff, in words: "member 1,300", "member ?" when uncertain, "-"."""
+    if not v:
+        return "-"
+    return (v["status"] + (" ?" if v.get("uncertain") else "")
+            + (f" {v['troops']:,}" if v.get("troops") is not None else ""))
