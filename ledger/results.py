@@ -151,8 +151,8 @@ class Within:
         starts with its status, else from the period's first day."""
         return "; ".join(
             f"{r['status']} {r['since'] if r['since'] >= r['from'][:len(r['since'])] else r['from']}"
-            f" → {r['to'] or '…'}" + (f" ({r['troops']:,})" if r["troops"] is not None else "")
-            for r in self.runs)
+            f" → {r.get('until') or r['to'] or '…'}"
+            + (f" ({r['troops']:,})" if r["troops"] is not None else "") for r in self.runs)
 
 
 @dataclass(frozen=True)
@@ -290,11 +290,15 @@ def disputed_text(d: dict) -> str:
     """One disputed alternative in words: its value, its sources with their tiers, the rule it
     lost by."""
     value = d.get("value")
-    shown = value if isinstance(value, str) else json.dumps(value)
+    field = d.get("field", "value")
+    if isinstance(value, dict) and set(value) <= {"troops", "approx", "troops_max"} and "troops" in value:
+        field, shown = "troops", ("about " if value.get("approx") else "") + f"{value['troops']:,}"
+    else:
+        shown = value if isinstance(value, str) else json.dumps(value)
     tiers = d.get("tiers") or [None] * len(d["sources"])
     cited = ", ".join(f"{s} ({t})" if t else s for s, t in zip(d["sources"], tiers))
     lost = f", lost by {d['lost_by']}" if d.get("lost_by") else ""
-    return f"{d.get('field', 'value')} {shown} per {cited}{lost}"
+    return f"{field} {shown} per {cited}{lost}"
 
 
 def event_text(e: dict | None) -> str:
