@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import sys
+from datetime import date
 
 import click
 
@@ -223,9 +224,25 @@ def _listing(fmt, key, items, headers, row) -> None:
 @FORMAT
 @click.pass_obj
 def actors(obj, show_all, fmt):
-    """The actors (states by ISO 3166-1 alpha-3) the events name."""
-    _listing(fmt, "actors", obj.ledger.actors(used_only=not show_all), ["id", "name", "kind", "aliases"],
-             lambda a: (a.id, a.name, a.kind, ", ".join(a.aliases)))
+    """The actors (states by ISO 3166-1 alpha-3) the events name, with their codes (ISO, COW ccode
+    and stateabb, GW gwcode, V-Dem, Wikidata; CSV and JSON give every code with its interval).
+    A code names an actor anywhere an actor is asked for: cow:230, gw:345, iso:esp, Q29.
+
+    Example: ledger actors --all --format csv > actors.csv"""
+    from ledger import codes
+    found = obj.ledger.actors(used_only=not show_all)
+    if fmt == "json":
+        return _out(dump_json({"actors": [{**a.to_dict(), "codes": [
+            {"system": c.system, "code": c.code, "from": c.start, "to": c.end, "source": c.source}
+            for c in codes.codes(a.id)]} for a in found]}))
+    if fmt in ("csv", "markdown"):
+        return _out(table(["id", "name", "kind", "aliases", *codes.SYSTEMS], [
+            (a.id, a.name, a.kind, ", ".join(a.aliases), *codes.listing(a.id).values()) for a in found],
+            fmt))
+    today = date.today().isoformat()
+    _out(table(["id", "name", "kind", "iso3", "ccode", "gwcode", "aliases"], [
+        (a.id, a.name, a.kind, *(codes.code_in(a.id, s, "0001-01-01", today) for s in ("iso3", "cow", "gw")),
+         ", ".join(a.aliases)) for a in found], fmt))
 
 
 @cli.command()

@@ -18,7 +18,7 @@ from .dates import add_months, format_instant, parse_date, parse_day, parse_inst
 from .effects import as_published, expand, is_out
 from .errors import ConflictError, UnknownIdError
 from .files import Record, read
-from .ingest import Rows, Summary, ingest, normalise
+from .ingest import Rows, Summary, by_code, ingest, normalise
 from .model import Actor, Coalition, Event, Source
 from .results import AsOf, Change, Diff, GrowthPoint, Problem, ReplayRow, Spell, Verification
 from .state import IN, apply, read_record, records_at
@@ -60,11 +60,13 @@ class Ledger:
     def open(cls, url: str | None = None, *, bundled_data: bool = True) -> "Ledger":
         """Open (creating and migrating if needed) the ledger at `url`; the default is an SQLite
         file in the user's data directory. With `bundled_data`, the bundled event files are
-        imported on first use and whenever they change."""
+        imported on first use and whenever they change; without, the built-in states still are."""
         ledger = cls(store.make_engine(url or store.default_url()))
         store.ensure_current(ledger.engine)
         if bundled_data:
             bundled.sync(ledger)
+        else:
+            bundled.sync_states(ledger)
         return ledger
 
     def close(self) -> None:
@@ -191,9 +193,13 @@ class Ledger:
                                                        t.c.alias == normalise(value))).scalar()
         if hit:
             return hit
+        if namespace == "actor":
+            hit = by_code(value, Rows(conn, schema.actors, "id"))
+            if hit:
+                return hit
         names = list(conn.execute(sa.select(table.c.id)).scalars()) + list(conn.execute(
             sa.select(t.c.alias).where(t.c.namespace == namespace)).scalars())
-        close = difflib.get_close_matches(normalise(value), names, n=3, cutoff=0.6)
+        close = difflib.get_close_matches(normalise(value), list(dict.fromkeys(names)), n=3, cutoff=0.6)
         hint = f" (did you mean {', '.join(repr(c) for c in close)}?)" if close else ""
         raise UnknownIdError(f"unknown {namespace} '{value}'{hint}")
 

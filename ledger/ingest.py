@@ -155,7 +155,14 @@ class Catalogue:
         target = self.alias_target(namespace, value)
         if target is not None:
             return target
-        names = table.keys() + [a for (ns, a) in self.alias.keys() if ns == namespace]
+        if namespace == "actor":
+            try:
+                target = by_code(value, table)
+            except UnknownIdError as exc:
+                raise (exc.located(rec.file, rec.lines.get(fieldname, rec.line)) if rec else exc) from None
+            if target is not None:
+                return target
+        names = list(dict.fromkeys(table.keys() + [a for (ns, a) in self.alias.keys() if ns == namespace]))
         close = difflib.get_close_matches(normalise(value), names, n=3, cutoff=0.6)
         hint = f" (did you mean {', '.join(repr(c) for c in close)}?)" if close else ""
         raise UnknownIdError(f"unknown {namespace} '{value}'{hint}", field=fieldname).located(
@@ -178,6 +185,15 @@ class Catalogue:
         self.alias.add(key, SimpleNamespace(target=target))
         self.conn.execute(schema.aliases.insert().values(namespace=namespace, alias=key[1],
                                                          target=target, display=alias))
+
+
+def by_code(value: str, actors) -> str | None:
+    """The actor a prefixed code (cow:230, gw:345, iso:esp, Q29) names, if the ledger holds it."""
+    from .codes import actor_for
+    found, why = actor_for(value)
+    if why:
+        raise UnknownIdError(why, field="actor")
+    return found if found is not None and actors.get(found) is not None else None
 
 
 def _err(rec: Record | None, message: str, fieldname: str | None = None, cls=InputError):
