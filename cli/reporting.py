@@ -38,17 +38,28 @@ def export(obj, coalition, fmt, output):
 @click.option("--every", type=click.Choice(["year", "month"]), default="year", show_default=True)
 @click.option("--from", "start", metavar="DATE", help="First period.")
 @click.option("--to", "end", metavar="DATE", help="Last period.")
+@click.option("--troops", type=click.Choice(["end", "max", "mean"]), default="end", show_default=True,
+              help="Troops at the period's end, its highest level, or its day-weighted mean.")
+@click.option("--all-states", is_flag=True,
+              help="Add every state of the system in each period (status none if never in).")
+@click.option("--system", type=click.Choice(["cow", "gw", "iso", "vdem"]), default="cow",
+              show_default=True, help="The code system the panel is keyed on (and --all-states uses).")
 @click.option("--format", "fmt", type=click.Choice(["csv", "json"]), default="csv", show_default=True)
 @OUTPUT
 @click.pass_obj
-def panel(obj, coalition, every, start, end, fmt, output):
-    """One row per actor and period: period end date, status, troops and the sources behind it."""
-    from ledger import exports
-    rows = exports.panel(obj.ledger, coalition, every, start, end)
+def panel(obj, coalition, every, start, end, troops, all_states, system, fmt, output):
+    """One row per actor and period, ready to merge on ccode, gwcode or iso3: status, troops, share of
+    the period in, sources. Successors carry what their predecessor joined (Serbia after Serbia and
+    Montenegro; see README, "Panels").
+
+    Example: ledger panel -c ottawa --all-states --system cow -o ottawa-state-years.csv"""
+    rows = obj.ledger.panel(coalition, every, start, end, troops=troops, all_states=all_states,
+                            system=system)
     if fmt == "json":
         text = dump_json({"coalition": coalition, "every": every, "rows": [r.to_dict() for r in rows]})
     else:
-        text = exports.panel_csv(rows)
+        from ledger import exports
+        text = exports.panel_csv(rows, every)
     _write(text, output)
 
 

@@ -18,6 +18,7 @@ from .dates import add_months, format_instant, parse_date, parse_day, parse_inst
 from .effects import as_published, expand, is_out
 from .errors import ConflictError, UnknownIdError
 from .files import Record, read
+from .frames import Results
 from .ingest import Rows, Summary, by_code, ingest, normalise
 from .model import Actor, Coalition, Event, Source
 from .results import AsOf, Change, Diff, GrowthPoint, Problem, ReplayRow, Spell, Verification
@@ -365,7 +366,7 @@ class Ledger:
                 status["party"] if treaty else status["member"],
                 sum(s.troops or 0 for s in states.values() if s.status == "member"),
                 eff.event.source_ids, counts))
-        return rows
+        return Results(rows)
 
     def history(self, actor: str) -> list[Spell]:
         """Every coalition the actor was in, when, and with what."""
@@ -376,7 +377,7 @@ class Ledger:
                 rec = read_record(aid, row.status, row.troops, row.data)
                 out.append(Spell(row.coalition_id, aid, row.status, row.valid_from, row.valid_to,
                                  row.troops, rec["since"], tuple(rec["sources"]), rec["uncertain"]))
-            return out
+            return Results(out)
 
     def growth(self, coalition: str, every: str = "year", start: str | None = None,
                end: str | None = None, published_by: str | date | None = None) -> list[GrowthPoint]:
@@ -387,7 +388,7 @@ class Ledger:
         else:
             view = self._heard_view(coalition, _lens(None, published_by)[1])
         if not view.points:
-            return []
+            return Results()
         first = parse_date(start).lo if start else date.fromisoformat(view.points[0])
         last = parse_date(end).hi if end else date.fromisoformat(view.points[-1])
         step = 12 if every == "year" else 1
@@ -399,7 +400,7 @@ class Ledger:
             points.append(GrowthPoint(period_end.isoformat(), asof.count, asof.troops_total,
                                       asof.uncertain, asof.counts))
             cursor = add_months(cursor, step)
-        return points
+        return Results(points)
 
     def _heard_view(self, coalition: str, published_by: date) -> CoalitionView:
         """The coalition's spells as the sources out by `published_by` give them, built in memory
@@ -410,6 +411,27 @@ class Ledger:
             coal = self._coalition(conn, cid)
         spells = [(r["valid_from"], r["valid_to"], r["record"]) for r in projection.build(effects)]
         return CoalitionView(coal, None, spells, {}, {}, [])
+
+    def spells(self, coalition: str) -> list[tuple[str, str | None, dict]]:
+        """The coalition's projection: (valid_from, valid_to or None, record), valid_to exclusive."""
+        with store.reading(self.engine) as conn:
+            cid = self._resolve(conn, "coalition", coalition)
+            return [(r.valid_from, r.valid_to, read_record(r.actor_id, r.status, r.troops, r.data))
+                    for r in projection.coalition_spells(conn, cid)]
+
+    def panel(self, coalition: str, every: str = "year", start: str | None = None,
+              end: str | None = None, **options: Any) -> Results:
+        """An actor × period panel (README, "Panels"); options: troops="end"|"max"|"mean",
+        all_states=True, system="cow"|"gw". The rows have `.to_pandas()`."""
+        from .exports import panel
+        return Results(panel(self, coalition, every, start, end, **options))
+
+    def export(self, coalition: str | None = None, format: str = "jsonl") -> str:
+        """The events with their sources: "jsonl" (re-imports as the same events) or "csv"."""
+        from . import exports
+        if format not in ("jsonl", "csv"):
+            raise ValueError("format is 'jsonl' or 'csv'")
+        return (exports.export_jsonl if format == "jsonl" else exports.export_csv)(self, coalition)
 
     # -- listings ----------------------------------------------------------------------------
     def coalitions(self) -> list[Coalition]:
@@ -450,7 +472,7 @@ class Ledger:
         with store.reading(self.engine) as conn:
             cid = self._resolve(conn, "coalition", coalition) if coalition else None
             aid = self._resolve(conn, "actor", actor) if actor else None
-            return [store.to_event(r) for r in store.event_rows(conn, coalition=cid, actor=aid)]
+            return Results(store.to_event(r) for r in store.event_rows(conn, coalition=cid, actor=aid))
 
     def event_id(self, seq: int) -> str:
         """The id of event #seq (what a correction or retraction refers to)."""

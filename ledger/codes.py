@@ -160,3 +160,11 @@ def listing(actor: str) -> dict[str, str]:
         span = f" ({c.start or '..'}/{c.end or '..'})" if c.start or c.end else ""
         out[c.system].append(c.code + span)
     return {s: "; ".join(v) for s, v in out.items()}
+
+
+def began(actor: str) -> str:
+    """The first day the actor existed as a state where a succession starts it (Montenegro
+    2006-06-03, Czechia 1993-01-01, Serbia 2006-06-05 as the continuation of Serbia and
+    Montenegro), else "0001-01-01". An absorbing state (Germany in 1990) does not begin."""
+    days = [s.date for s in successions() if s.successor == actor and s.kind != "absorption"]
+    return min(days) if days else "0001-01-01"
