@@ -27,7 +27,13 @@ OUTPUT = click.option("--output", "-o", metavar="FILE", help="Write to FILE inst
 @OUTPUT
 @click.pass_obj
 def export(obj, coalition, fmt, output):
-    """Export the events with their sources (JSON Lines re-imports as the same events)."""
+    """Export the events with their sources (JSON Lines re-imports as the same events).
+
+    \b
+    Examples:
+      ledger export --coalition iraq -o iraq.jsonl
+      ledger export --format csv -o events.csv
+    """
     from ledger import exports
     text = (exports.export_jsonl if fmt == "jsonl" else exports.export_csv)(obj.ledger, coalition)
     _write(text, output)
@@ -70,7 +76,12 @@ def panel(obj, coalition, every, start, end, troops, all_states, system, fmt, ou
 @OUTPUT
 @click.pass_obj
 def cite(obj, coalition, fmt, output):
-    """How to cite this state of the ledger (version, events, head digest, date) and its sources."""
+    """How to cite this state of the ledger (version, events, head digest, date) and its sources.
+
+    \b
+    Example:
+      ledger cite --coalition iraq --format bibtex -o iraq.bib
+    """
     from ledger import exports
     c = exports.cite(obj.ledger, coalition)
     text = {"text": exports.cite_text, "bibtex": exports.cite_bibtex,
@@ -80,22 +91,27 @@ def cite(obj, coalition, fmt, output):
 
 @cli.command("import-table")
 @click.argument("file", type=click.Path(dir_okay=False))
-@click.option("--format", "fmt", type=click.Choice(["membership", "untc", "wikidata"]),
+@click.option("--input", "fmt", type=click.Choice(["membership", "untc", "wikidata"]),
               default="membership", show_default=True,
-              help="membership: one row per actor with join/exit dates; untc: a UN Treaty Collection "
-                   "status table; wikidata: SPARQL JSON results.")
+              help="What FILE is. membership: one row per actor with join/exit dates; untc: a UN "
+                   "Treaty Collection status table; wikidata: SPARQL JSON results.")
 @click.option("--coalition", "-c", required=True, help="Coalition the events belong to.")
 @click.option("--source", "-s", required=True, help="Id of an existing source the table comes from.")
 @click.option("--actor-column", help="membership: column with the actor (ISO alpha-3 code or name).")
 @click.option("--join-column", help="membership: column with the join date.")
 @click.option("--exit-column", help="membership: column with the exit date (first day outside).")
 @click.option("--dry-run", is_flag=True, help="Show what would be appended; append nothing.")
-@click.option("--format-output", "out_fmt", type=click.Choice(["text", "json"]), default="text",
-              show_default=True)
+@click.option("--format", "out_fmt", type=click.Choice(["text", "json"]), default="text",
+              show_default=True, help="Output format.")
 @click.pass_obj
 def import_table(obj, file, fmt, coalition, source, actor_column, join_column, exit_column, dry_run,
                  out_fmt):
-    """Append the events of someone else's table (atomically: all rows or none)."""
+    """Append the events of someone else's table (atomically: all rows or none).
+
+    \b
+    Example:
+      ledger import-table members.csv --input membership -c my-coalition -s my-source --dry-run
+    """
     from ledger.importers import import_table as run
     r = run(obj.ledger, file, fmt, coalition=coalition, source=source, actor_column=actor_column,
             join_column=join_column, exit_column=exit_column, dry_run=dry_run)
@@ -115,7 +131,12 @@ def import_table(obj, file, fmt, coalition, source, actor_column, join_column, e
               help="report.html (self-contained) or report.md (the chart goes beside it as .svg).")
 @click.pass_obj
 def report(obj, coalition, start, end, at, output):
-    """Write a coalition's report: timeline chart, member tables, changes and cited sources."""
+    """Write a coalition's report: timeline chart, member tables, changes and cited sources.
+
+    \b
+    Example:
+      ledger report --coalition letter-of-eight-2003 -o report.md
+    """
     import os
     from ledger import report as reports
     r = reports.build(obj.ledger, coalition, start, end, at)
@@ -135,6 +156,11 @@ def report(obj, coalition, start, end, at, output):
 @OUTPUT
 @click.pass_obj
 def chart(obj, coalitions, start, end, output):
-    """Write the SVG timeline chart of one or more coalitions (members/troops; treaty counts)."""
+    """Write the SVG timeline chart of one or more coalitions (members/troops; treaty counts).
+
+    \b
+    Example:
+      ledger chart --coalition iraq --coalition ottawa -o chart.svg
+    """
     from ledger import report as reports
     _write(reports.chart(obj.ledger, coalitions, start, end), output)

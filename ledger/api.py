@@ -86,14 +86,16 @@ class Ledger:
     def append(self, type: str, coalition: str, date: str, *, actor: str | None = None,
                source: str | None = None, sources: list | None = None, locator: str | None = None,
                quote: str | None = None, effective: str | None = None, note: str | None = None,
-               id: str | None = None, expect_head: str | None = None, **payload: Any) -> Summary:
-        """Append one event. Payload fields (troops, mode, label, count, ref, set, ...) as keywords."""
+               id: str | None = None, expect_head: str | None = None, dry_run: bool = False,
+               **payload: Any) -> Summary:
+        """Append one event (or, with `dry_run`, check it and say what it would change). Payload
+        fields (troops, mode, label, count, ref, set, ...) as keywords."""
         data = {"type": type, "coalition": coalition, "actor": actor, "date": date,
                 "effective": effective, "source": source, "sources": sources, "locator": locator,
                 "quote": quote, "note": note, "id": id, **payload}
         data = {k: v for k, v in data.items() if v is not None}
-        return self._ingest([Record("event", data, "<append>", 0)], Summary("<append>"),
-                            expect_head, None)
+        return self._ingest([Record("event", data, "<append>", 0)],
+                            Summary("<append>", dry_run=dry_run), expect_head, None)
 
     def declare_source(self, **fields: Any) -> bool:
         summary = self._ingest([Record("source", fields, "<source>", 0)], Summary("<source>"),
