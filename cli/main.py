@@ -522,6 +522,8 @@ def print_summary(r) -> None:
          f"{r.declared} declaration(s)")
     for line, message in r.conflicts[:20]:
         _out(f"  line {line}: conflicting: {message}")
+    for line, message in r.warnings[:50]:
+        click.echo(f"warning: {r.file}" + (f":{line}" if line else "") + f": {message}", err=True)
 
 
 def _import_one(ledger, path, dry_run, expect_head):
