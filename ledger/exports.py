@@ -17,6 +17,7 @@ from datetime import date, timedelta
 from typing import TYPE_CHECKING, Iterable
 
 from . import codes
+from .errors import InputError
 from .model import Event, Source
 from .state import IN
 
@@ -162,9 +163,12 @@ def panel(ledger: "Ledger", coalition: str, every: str = "year", start: str | No
     after the succession, as that successor with its predecessor's record; a state that no longer
     exists at a period's end has no row for it."""
     if troops not in TROOPS:
-        raise ValueError(f"troops must be one of {', '.join(TROOPS)}")
+        raise InputError(f"troops is one of {', '.join(TROOPS)}", field="troops")
     if system not in codes.PANEL_SYSTEMS:
-        raise ValueError(f"system must be one of {', '.join(codes.PANEL_SYSTEMS)}")
+        raise InputError(f"system is one of {', '.join(codes.PANEL_SYSTEMS)}", field="system")
+    if all_states and system not in ("cow", "gw"):
+        raise InputError("all states are those of the COW or the GW state system: use system cow "
+                         "or gw with all_states", field="system")
     coal = ledger.coalition(coalition)
     names = {a.id: a.name for a in ledger.actors()}
     urls = {s.id: s.url for s in ledger.sources()}

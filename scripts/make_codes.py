@@ -9,11 +9,14 @@ was read):
           (iisystem.dat, the 2017 edition), as saved by peacesciencer
   --owid  Our World in Data's CountriesRegions.ts (owid/owid-grapher, commit c7402d12), whose
           table pairs ISO 3166-1 alpha-3 codes with COW codes and Wikidata items
+  --vparty the V-Dem Institute's V-Party data, data/vparty.RData in its vdemdata package
+          (vdeminstitute/vdemdata), whose rows pair V-Dem's country_text_id with COW codes
 and pycountry for the ISO 3166-1 and ISO 3166-3 codes (with the dates former codes were
 withdrawn). Reading the .rda files needs the `rdata` package (pip install rdata); the ledger
 itself never reads them.
 
-Run: python scripts/make_codes.py --cow cow_states.rda --gw gw_states.rda --owid CountriesRegions.ts
+Run: python scripts/make_codes.py --cow cow_states.rda --gw gw_states.rda --owid CountriesRegions.ts \
+         --vparty vparty.RData
 """
 from __future__ import annotations
 
@@ -98,6 +101,7 @@ def main() -> None:
     ap.add_argument("--cow", required=True)
     ap.add_argument("--gw", required=True)
     ap.add_argument("--owid", required=True)
+    ap.add_argument("--vparty", required=True)
     args = ap.parse_args()
 
     actors = {a["id"]: a for a in yaml.safe_load(open(os.path.join(ROOT, "events", "actors.yaml"),
@@ -174,6 +178,21 @@ def main() -> None:
                 missing.append(f"GW {code} {r.stateabb} {r.statename} {lo}–{hi or ''}")
                 continue
             add(aid, "gw", code, lo, hi, "gw-2017")
+
+    # V-Dem country_text_id, joined through the COW code V-Party gives each country: it holds for
+    # an actor while the actor holds that COW code
+    vparty = read_rda(args.vparty, "vparty")
+    vdem: dict[int, str] = {}
+    for name, text_id, cow_code in vparty[["country_name", "country_text_id", "COWcode"]] \
+            .drop_duplicates().itertuples(index=False):
+        if cow_code is None or str(cow_code) in ("", "nan", "<NA>"):
+            continue
+        code = int(float(cow_code))
+        if vdem.setdefault(code, text_id) != text_id:
+            sys.exit(f"V-Party pairs COW {code} with both {vdem[code]} and {text_id}")
+    for aid, system, code, lo, hi, src in list(rows):
+        if system == "cow" and int(code) in vdem:
+            add(aid, "vdem", vdem[int(code)], lo, hi, "vparty")
 
     # successions: the named links, then the other Soviet and Yugoslav successors on the day the
     # COW list starts them

@@ -30,6 +30,11 @@ def test_codes_carry_their_own_intervals():
     assert codes.code_in("deu", "gw", "2000-01-01") == "260"
     assert codes.code_in("deu", "cow", "2000-01-01") == "255"
     assert codes.code_in("esp", "wikidata", "2000-01-01") == "Q29"
+    # V-Dem keeps one unit for Yugoslavia, Serbia and Montenegro and Serbia, as COW does
+    assert [codes.code_in(a, "vdem", d) for a, d in
+            (("yug", "2002-12-31"), ("scg", "2004-12-31"), ("srb", "2007-12-31"))] == ["SRB"] * 3
+    assert codes.code_in("xkx", "vdem", "2010-01-01") == "XKX"
+    assert codes.code_in("ddr", "vdem", "1980-01-01") == "DDR"
 
 
 def test_one_code_names_one_actor_on_any_day():
@@ -51,7 +56,7 @@ def test_every_state_of_the_ledger_has_an_iso_code_and_rows_cite_a_list():
     for a in actors:
         assert codes.code_in(a["id"], "iso3", "1990-01-01", "2026-01-01") == a["id"].upper(), a["id"]
     listed = {"iso-3166-1", "iso-3166-3", "user-assigned", "cow-2016", "gw-2017",
-              "owid-countries-regions", "fr-2004-69-3188"}
+              "owid-countries-regions", "fr-2004-69-3188", "vparty"}
     assert {c.source for c in codes.table()} <= listed
     assert {s.source for s in codes.successions()} <= listed
     provenance = files("ledger.data").joinpath("PROVENANCE.md").read_text()

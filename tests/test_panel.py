@@ -8,6 +8,7 @@ from datetime import date
 import pytest
 
 from ledger import Ledger
+from ledger.errors import InputError
 from conftest import data
 
 
@@ -60,8 +61,10 @@ def test_all_states_adds_the_system_with_status_none(world):
     gw = {r.actor: r for r in world.panel("test", "year", "2005", "2005", all_states=True,
                                           system="gw")}
     assert "and" not in gw and gw["esp"].status == "withdrawn"
-    vdem = world.panel("test", "year", "2005", "2005", system="vdem")
-    assert all(r.note == "no vdem code in this period" for r in vdem)     # none to be had yet
+    with pytest.raises(InputError, match="COW or the GW state system"):
+        world.panel("test", "year", all_states=True, system="iso")
+    vdem = {r.actor: r for r in world.panel("test", "year", "2005", "2005", system="vdem")}
+    assert vdem["pol"].vdem == "POL" and vdem["pol"].note == ""
     xkx = {r.actor: r for r in world.panel("test", "year", "2007", "2007", all_states=True)}
     assert "xkx" not in xkx                                       # COW: Kosovo from 2008-02-20
 
@@ -100,7 +103,7 @@ def test_ottawa_panel_merges_on_ccode_with_a_cow_state_year_frame(bundled):
     assert at.loc[(345, 2010), "note"] == "continues scg"
     assert at.loc[(341, 2007), "actor"] == "mne" and at.loc[(341, 2007), "status"] == "party"
     assert at.loc[(2, 2010), "status"] == "none" and at.loc[(365, 2010), "status"] == "none"
-    assert at.loc[(347, 2010), "iso3"] == "XKX"
+    assert at.loc[(347, 2010), "iso3"] == "XKX" and at.loc[(345, 2010), "vdem"] == "SRB"
     assert at.loc[(316, 2000), "iso3"] == "CZE" and at.loc[(230, 1999), "status"] == "party"
     assert set(panel.columns) >= {"coalition", "year", "actor", "iso3", "ccode", "gwcode", "vdem",
                                   "name", "status", "troops", "share", "uncertain", "sources", "url"}
