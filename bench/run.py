@@ -286,8 +286,10 @@ def timed(call) -> tuple[float, object]:
 
 def replay_mismatches(ledger, gen: Generated, rng: random.Random, coalitions: int, days: int) -> dict:
     from ledger.effects import expand
+    from ledger.evidence import Evidence
     from ledger.state import IN, records_at
-    published = {s.id: s.published for s in ledger.sources()}
+    sources = ledger.sources()
+    published = Evidence({s.id: s.published for s in sources}, {s.id: s.tier for s in sources})
     chosen = rng.sample(gen.coalitions, min(coalitions, len(gen.coalitions)))
     probes = mismatches = 0
     examples = []

@@ -14,6 +14,16 @@ FORMAT = click.option("--format", "fmt", type=click.Choice(FORMATS), default="ta
                       show_default=True, help="Output format.")
 PUBLISHED_BY = click.option("--published-by", metavar="DATE",
                             help="Answer from only what sources published by DATE (YYYY[-MM[-DD]]) say.")
+MIN_TIER = click.option("--min-tier", metavar="TIER",
+                        help="Answer from only sources of TIER or stronger (depositary, official, "
+                             "scholarly, press, reference, unrated, weak).")
+KNOWN_AT = click.option("--known-at", metavar="INSTANT",
+                        help="Answer from only the events recorded by then.")
+
+
+def lens(command):
+    """--known-at, --published-by and --min-tier: what an answer hears (README, rule 9)."""
+    return KNOWN_AT(PUBLISHED_BY(MIN_TIER(command)))
 
 
 class Context:
@@ -102,14 +112,18 @@ def _with_legend(body: str, fmt: str, rows) -> str:
 @cli.command()
 @click.argument("date")
 @click.option("--coalition", "-c", required=True, help="Coalition id or alias (e.g. iraq).")
-@click.option("--known-at", metavar="INSTANT", help="Answer from only the events recorded by then.")
-@PUBLISHED_BY
+@lens
+@click.option("--stale-after", metavar="HORIZON", default="6m", show_default=True,
+              help="Mark troop figures older than this as stale (6m, 90d, 1y).")
 @FORMAT
 @COLUMNS
 @SOURCES
 @click.pass_obj
-def asof(obj, date, coalition, known_at, published_by, fmt):
+def asof(obj, date, coalition, known_at, published_by, min_tier, stale_after, fmt):
     """Who was in COALITION on DATE (YYYY-MM-DD), with troops, since when, and sources.
+
+    Each troop figure is shown with its own date, e.g. 46,000 (2003-03), and marked
+    `stale` when older than --stale-after.
 
     \b
     Examples:
@@ -117,43 +131,73 @@ def asof(obj, date, coalition, known_at, published_by, fmt):
       ledger asof 2004-12-31 -c iraq --published-by 2005 --columns actor,status,troops
     """
     result = None
-    if known_at is None and published_by is None:
+    if known_at is None and published_by is None and min_tier is None and stale_after == "6m":
         from ledger import fastread
         from ledger.dates import parse_day
         from ledger.location import default_url
         result = fastread.asof(obj.database or default_url(), coalition, parse_day(date),
                                bundled=obj.bundled)
     if result is None:
-        result = obj.ledger.asof(date, coalition, known_at=known_at, published_by=published_by)
+        result = obj.ledger.asof(date, coalition, known_at=known_at, published_by=published_by,
+                                 min_tier=min_tier, stale_after=stale_after)
     if fmt == "json":
         return _out(dump_json(result.to_dict()))
-    rows = [(m.actor, m.name, m.status + (" ?" if m.uncertain else ""), m.troops, m.since,
+    rows = [(m.actor, m.name, m.status + (" ?" if m.uncertain else ""), _troops(m, fmt), m.since,
              _possibly(m), _sources([s["id"] for s in m.sources], fmt)) for m in result.members]
-    body = _with_legend(_table(["actor", "name", "status", "troops", "since", "uncertain / disputed",
-                                "sources"], rows, fmt), fmt, rows)
-    if fmt == "csv":
-        return _out(body)
+    headers = ["actor", "name", "status", "troops", "since", "uncertain / disputed", "sources"]
+    if fmt == "csv":     # a figure's date and age in columns of their own
+        rows = [row + (m.troops_as_of, m.stale if m.troops is not None else None)
+                for row, m in zip(rows, result.members)]
+        return _out(_table(headers + ["troops_as_of", "stale"], rows, fmt))
+    body = _with_legend(_table(headers, rows, fmt), fmt, rows)
     head = f"{result.name} ({result.coalition}) on {result.date}"
     if result.known_at:
         head += f", as known at {result.known_at}"
     if result.published_by:
         head += f", from sources published by {result.published_by}"
+    if result.min_tier:
+        head += f", from sources rated {result.min_tier} or stronger"
     lines = [head, body, result.totals()]
+    if result.former:
+        lines.append("no longer in: " + ", ".join(f"{f.name} ({f.status} {f.since})"
+                                                  for f in result.former))
     for claim in result.claims:
         lines.append(f"claim: {claim['count']} members ({claim['date']}, {', '.join(claim['sources'])})"
                      + (f": {claim['label']}" if claim.get("label") else ""))
+    if result.note:
+        lines.append(f"note: {result.note}")
+    lines = [_wrap(line) if i != 1 else line for i, line in enumerate(lines)]
     _out("\n\n".join(lines[:2]) + "\n\n" + "\n".join(lines[2:]))
+
+
+def _wrap(text: str) -> str:
+    """A line of prose wrapped to the terminal's width (tables are fitted, not wrapped)."""
+    width = terminal_width()
+    if not width or len(text) <= width:
+        return text
+    import textwrap
+    return "\n".join(textwrap.wrap(text, width, subsequent_indent="  "))
+
+
+def _troops(m, fmt: str):
+    """A figure with its own date, "46,000 (2003-03)", and `stale` past the horizon; CSV keeps
+    the bare number (the JSON has every field)."""
+    if m.troops is None or fmt == "csv":
+        return m.troops
+    text = f"{m.troops:,}" + (f" ({m.troops_as_of})" if m.troops_as_of else "")
+    return text + (" stale" if m.stale else "")
 
 
 def _possibly(m) -> str:
     bits = []
-    if m.uncertain and m.possibly:
-        p = m.possibly
+    p = m.possibly
+    if m.uncertain and p:
         bits.append(f"maybe {p['status']}" + (f" ({p['troops']:,})" if p.get("troops") is not None else ""))
-    for d in m.disputed:
-        value = d.get("value")
-        shown = value if not isinstance(value, dict) else ", ".join(f"{k} {v}" for k, v in value.items())
-        bits.append(f"disputed: {d.get('field', 'value')} {shown} per {', '.join(d['sources'])}")
+    elif m.troops_uncertain and p:
+        bits.append(f"maybe {p['troops']:,} troops" if p.get("troops") is not None else "maybe no figure")
+    if m.disputed:
+        from ledger.wording import disputed_text      # not ledger.api: that imports SQLAlchemy
+        bits.extend("disputed: " + disputed_text(d) for d in m.disputed)
     return "; ".join(bits)
 
 
@@ -161,20 +205,21 @@ def _possibly(m) -> str:
 @click.argument("start", metavar="FROM")
 @click.argument("end", metavar="TO")
 @click.option("--coalition", "-c", required=True, help="Coalition id or alias.")
-@click.option("--known-at", metavar="INSTANT", help="Answer from only the events recorded by then.")
-@PUBLISHED_BY
+@lens
 @FORMAT
 @COLUMNS
 @SOURCES
 @click.pass_obj
-def diff(obj, start, end, coalition, known_at, published_by, fmt):
-    """Who joined, who left and whose status or troops changed between FROM and TO.
+def diff(obj, start, end, coalition, known_at, published_by, min_tier, fmt):
+    """Who joined, who left and whose status or troops changed between FROM and TO, and whose
+    state changed inside the period more than its two ends show.
 
     \b
     Example:
       ledger diff 2004-01-01 2005-12-31 --coalition iraq
     """
-    result = obj.ledger.diff(start, end, coalition, known_at=known_at, published_by=published_by)
+    result = obj.ledger.diff(start, end, coalition, known_at=known_at, published_by=published_by,
+                             min_tier=min_tier)
     if fmt == "json":
         return _out(dump_json(result.to_dict()))
     rows = []
@@ -185,11 +230,18 @@ def diff(obj, start, end, coalition, known_at, published_by, fmt):
                          f"#{c.event['seq']} {c.event['type']} {c.event['date']}" if c.event else "",
                          _sources([s["id"] for s in c.sources], fmt)))
     body = _table(["change", "actor", "name", "before", "after", "event", "sources"], rows, fmt)
+    inside = [(w.actor, w.name, w.text()) for w in result.within]
     if fmt == "csv":
         return _out(body)
     heard = f", from sources published by {result.published_by}" if result.published_by else ""
-    _out(f"{result.coalition}: {result.start} → {result.end}{heard}\n\n{body}\n\n"
-         f"{len(result.joined)} joined, {len(result.left)} left, {len(result.changed)} changed")
+    if result.min_tier:
+        heard += f", from sources rated {result.min_tier} or stronger"
+    text = (f"{result.coalition}: {result.start} → {result.end}{heard}\n\n{body}\n\n"
+            f"{len(result.joined)} joined, {len(result.left)} left, {len(result.changed)} changed")
+    if inside:
+        text += "\n\ninside the period:\n" + table(["actor", "name", "spells"], inside, fmt,
+                                                    width=terminal_width() if fmt == "table" else None)
+    _out(text)
 
 
 def _view(v) -> str:
@@ -202,19 +254,24 @@ def _view(v) -> str:
 @click.option("--coalition", "-c", required=True, help="Coalition id or alias.")
 @click.option("--from", "start", metavar="DATE", help="First date shown.")
 @click.option("--to", "end", metavar="DATE", help="Last date shown.")
+@click.option("--actor", "-a", help="Only the events of this actor.")
 @PUBLISHED_BY
+@MIN_TIER
 @FORMAT
 @COLUMNS
 @SOURCES
 @click.pass_obj
-def replay(obj, coalition, start, end, published_by, fmt):
+def replay(obj, coalition, start, end, actor, published_by, min_tier, fmt):
     """The coalition's events in valid-time order with the running count and troop total.
+
+    An announcement is shown on the day it was made, with its target.
 
     \b
     Example:
       ledger replay --coalition iraq --from 2004-04-01 --to 2004-07-31
     """
-    rows = obj.ledger.replay(coalition, start, end, published_by=published_by)
+    rows = obj.ledger.replay(coalition, start, end, published_by=published_by, actor=actor,
+                             min_tier=min_tier)
     if fmt == "json":
         return _out(dump_json({"coalition": coalition, "rows": [r.to_dict() for r in rows]}))
     treaty = any(r.counts is not None for r in rows)
@@ -230,22 +287,54 @@ def replay(obj, coalition, start, end, published_by, fmt):
 
 
 @cli.command()
+@click.argument("date")
+@click.option("--coalition", "-c", required=True, help="Coalition id or alias.")
+@click.option("--actor", "-a", required=True, help="Actor id or name.")
+@lens
+@FORMAT
+@click.pass_obj
+def blame(obj, date, coalition, actor, known_at, published_by, min_tier, fmt):
+    """Why ACTOR's state in COALITION on DATE is what it is: every event that bears on it, in
+    effect order, with its sources and their tiers, and for status, since and troops the event
+    that won and the rule by which it won.
+
+    Example: ledger blame 2002-07-01 --coalition rome --actor cog"""
+    result = obj.ledger.blame(date, coalition, actor, known_at=known_at,
+                              published_by=published_by, min_tier=min_tier)
+    if fmt == "json":
+        return _out(dump_json(result.to_dict()))
+    fields = [(name, f["value"], f"#{f['event']['seq']} {f['event']['type']} {f['event']['date']}"
+               if f["event"] else "", f["rule"] or "") for name, f in result.fields.items()]
+    events = [(e["seq"], e["type"], e["date"], e["effective"] or "",
+               ", ".join(f"{k} {v}" for k, v in e["payload"].items() if k != "set"),
+               ", ".join(f"{s['id']} ({s['tier']})" for s in e["sources"]), e["standing"])
+              for e in result.events]
+    head = f"{result.actor} in {result.coalition} on {result.date}"
+    width = terminal_width() if fmt == "table" else None
+    _out(f"{head}\n\n" + table(["field", "value", "event", "rule"], fields, fmt, width=width) + "\n\n"
+         + table(["seq", "type", "date", "effective", "detail", "sources (tier)", "standing"],
+                 events, fmt, width=width))
+
+
+@cli.command()
 @click.option("--coalition", "-c", required=True, help="Coalition id or alias.")
 @click.option("--every", type=click.Choice(["year", "month"]), default="year", show_default=True)
 @click.option("--from", "start", metavar="DATE", help="First period.")
 @click.option("--to", "end", metavar="DATE", help="Last period.")
 @PUBLISHED_BY
+@MIN_TIER
 @FORMAT
 @COLUMNS
 @click.pass_obj
-def growth(obj, coalition, every, start, end, published_by, fmt):
+def growth(obj, coalition, every, start, end, published_by, min_tier, fmt):
     """The coalition's size at the end of each year or month (signed/ratified/parties for treaties).
 
     \b
     Example:
       ledger growth --coalition ottawa --every year
     """
-    points = obj.ledger.growth(coalition, every, start, end, published_by=published_by)
+    points = obj.ledger.growth(coalition, every, start, end, published_by=published_by,
+                               min_tier=min_tier)
     if fmt == "json":
         return _out(dump_json({"coalition": coalition, "every": every,
                                "points": [p.to_dict() for p in points]}))
@@ -391,7 +480,7 @@ Event types (actor: names an --actor; then the payload options it takes, * requi
   revoke_withdrawal    actor  --label
   start, end, milestone       --label
   entry_into_force            --label
-  count_claim                 --count* --label
+  count_claim                 --count* --label --measure
   correct                     --ref* --set FIELD=VALUE (repeatable)
   retract                     --ref*
 
@@ -418,6 +507,8 @@ Examples:
 @click.option("--mode", help="ratify: ratification, acceptance, approval, accession or succession.")
 @click.option("--label", help="Text of a coalition-level event (start, end, milestone, ...).")
 @click.option("--count", type=str, help="count_claim: the member count a source gives.")
+@click.option("--measure", type=click.Choice(["members", "signed", "ratified", "parties"]),
+              help="count_claim: what the count counts (default members).")
 @click.option("--ref", help="correct/retract: the event's id (or #seq).")
 @click.option("--set", "sets", multiple=True, metavar="FIELD=VALUE", help="correct: a field it sets (repeatable).")
 @click.option("--source", "-s", "source_ids", multiple=True, required=True, help="Source id (repeatable).")
@@ -429,7 +520,8 @@ Examples:
 @click.option("--dry-run", is_flag=True, help="Check the event and show what it would change; append nothing.")
 @click.pass_obj
 def append(obj, type, coalition, actor, date, effective, troops, approx, troops_max, role, unmatched,
-           mode, label, count, ref, sets, source_ids, locator, quote, note, key, expect_head, dry_run):
+           mode, label, count, measure, ref, sets, source_ids, locator, quote, note, key, expect_head,
+           dry_run):
     ledger = obj.ledger
     if ref and ref.startswith("#"):
         if not ref[1:].isdigit():
@@ -447,7 +539,8 @@ def append(obj, type, coalition, actor, date, effective, troops, approx, troops_
     summary = ledger.append(type, coalition, date, actor=actor, sources=cites, effective=effective,
                             note=note, id=key, expect_head=expect_head, dry_run=dry_run, troops=troops,
                             approx=approx, troops_max=troops_max, role=role, unmatched=unmatched,
-                            mode=mode, label=label, count=count, ref=ref, set=fields or None)
+                            mode=mode, label=label, count=count, measure=measure, ref=ref,
+                            set=fields or None)
     if summary.duplicate:
         return _out("duplicate: this event from this source is already in the ledger; nothing appended")
     kind = "conflicting (another source disagrees)" if summary.conflicting else "new"
@@ -589,9 +682,9 @@ def check(obj, show_all, fmt):
         _out(dump_json({"problems": len(problems), "notes": len(found) - len(problems),
                         "items": [p.to_dict() for p in shown]}))
     else:
-        rows = [(p.level, p.coalition or "", p.seq, p.message) for p in shown]
+        rows = [(p.level, p.kind, p.coalition or "", p.seq, p.message) for p in shown]
         if rows:
-            _out(_table(["level", "coalition", "seq", "message"], rows, fmt))
+            _out(_table(["level", "kind", "coalition", "seq", "message"], rows, fmt))
         _out(f"{len(problems)} problem(s), {len(found) - len(problems)} note(s)")
     if problems:
         sys.exit(1)
@@ -611,16 +704,20 @@ def rebuild(obj):
 
 
 @cli.command()
+@click.option("--format", "fmt", type=click.Choice(["markdown", "json"]), default="markdown",
+              show_default=True, help="Output format.")
 @click.pass_obj
-def coverage(obj):
-    """The coverage table (coalition, actors, events, sources, date range) as Markdown.
+def coverage(obj, fmt):
+    """The coverage tables: per coalition its actors, events, sources by tier, the share of events
+    whose best source is press or better, and the age of troop figures at each year end.
 
     \b
     Example:
       ledger coverage > coverage.md
     """
-    from ledger.coverage import coverage as rows, markdown
-    _out(markdown(rows(obj.ledger)))
+    from ledger.coverage import coverage as rows, markdown, to_dict
+    found = rows(obj.ledger)
+    _out(dump_json(to_dict(found)) if fmt == "json" else markdown(found))
 
 
 @cli.command()

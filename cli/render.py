@@ -55,7 +55,10 @@ def table(headers: Sequence[str], rows: Sequence[Sequence[Any]], fmt: str,
     widths = [max([len(h)] + [len(r[i]) for r in text]) for i, h in enumerate(headers)]
     numeric = [all(isinstance(r[i], int) or r[i] is None for r in rows) and rows for i in range(len(headers))]
     if width:
-        widths = fit(widths, [len(h) for h in headers], numeric, width)
+        # figures and dates ("46,000 (2003-03)", "2003-03-20") are never cut, only prose
+        kept = [bool(numeric[i]) or all(not c[i] or c[i][0].isdigit() for c in text)
+                for i in range(len(headers))]
+        widths = fit(widths, [len(h) for h in headers], kept, width)
     def line(cells):
         return "  ".join((c.rjust(w) if numeric[i] else c.ljust(w))
                          for i, (c, w) in enumerate(zip((cut(c, w) for c, w in zip(cells, widths)),
@@ -63,12 +66,12 @@ def table(headers: Sequence[str], rows: Sequence[Sequence[Any]], fmt: str,
     return "\n".join([line(headers), line(["-" * w for w in widths])] + [line(r) for r in text])
 
 
-def fit(widths: list[int], floors: list[int], numeric: list, width: int) -> list[int]:
-    """Column widths whose line fits `width`: numbers and short columns (dates, codes, statuses:
-    ten characters or fewer) keep theirs; the widest other column gives a character at a time,
-    down to 5 (its header cut too)."""
+def fit(widths: list[int], floors: list[int], kept: list, width: int) -> list[int]:
+    """Column widths whose line fits `width`: `kept` columns (figures, dates) and short ones (ten
+    characters or fewer) keep theirs; the widest other column gives a character at a time, down
+    to 5 (its header cut too)."""
     widths = list(widths)
-    floor = [w if numeric[i] or w <= 10 else 5 for i, w in enumerate(widths)]
+    floor = [w if kept[i] or w <= 10 else 5 for i, w in enumerate(widths)]
     over = sum(widths) + 2 * (len(widths) - 1) - width
     while over > 0:
         i = max(range(len(widths)), key=lambda k: (widths[k] > floor[k], widths[k]))

@@ -5,7 +5,7 @@ import difflib
 import json
 import threading
 from collections import Counter, OrderedDict
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from typing import Any, Callable, Iterable
 
@@ -14,16 +14,21 @@ from sqlalchemy.engine import Connection
 
 from . import bundled, projection, rebuilding, schema, store
 from .chain import GENESIS, digest
-from .dates import add_months, format_instant, parse_date, parse_day, parse_instant
-from .effects import as_published, expand, is_out
-from .errors import ConflictError, UnknownIdError
+from .blame import blame_of
+from .dates import add_months, format_instant, parse_date, parse_day, parse_horizon, parse_instant
+from .diffs import inside
+from .effects import apply_corrections, expand
+from .evidence import Evidence, heard
+from .errors import ConflictError, InputError, UnknownIdError
 from .files import Record, read
 from .frames import Results
+from .wording import disputed_text
 from .ingest import Rows, Summary, by_code, ingest, normalise
-from .model import Actor, Coalition, Event, Source
-from .results import AsOf, Change, Diff, GrowthPoint, Problem, ReplayRow, Spell, Verification
+from .model import TIERS, Actor, Coalition, Event, Source
+from .results import (AsOf, Blame, Change, Diff, GrowthPoint, Problem, ReplayRow, Spell,
+                      Verification, Within)
 from .state import IN, apply, read_record, records_at
-from .summary import claim, summarise, treaty_counts
+from .summary import HORIZON, OUT, event_claim, summarise, treaty_counts
 from .view import CoalitionView
 
 VIEWS = 32      # coalitions whose spells a Ledger keeps in memory (least recently used dropped)
@@ -64,11 +69,19 @@ class Ledger:
         imported on first use and whenever they change; without, the built-in states still are."""
         ledger = cls(store.make_engine(url or store.default_url()))
         store.ensure_current(ledger.engine)
+        ledger._ensure_projection()
         if bundled_data:
             bundled.sync(ledger)
         else:
             bundled.sync_states(ledger)
         return ledger
+
+    def _ensure_projection(self) -> None:
+        """Rebuild spells stored in an earlier form (projection.FORMAT)."""
+        with store.reading(self.engine) as conn:
+            if store.get_meta(conn, "projection_format") == projection.FORMAT:
+                return
+        self.rebuild()
 
     def close(self) -> None:
         self.engine.dispose()
@@ -140,6 +153,7 @@ class Ledger:
             # all at once: deleting a million spells coalition by coalition costs more than replaying
             conn.execute(schema.spells.delete())
             self._rebuild(conn, ids)
+            store.set_meta(conn, "projection_format", projection.FORMAT)
             return conn.execute(sa.select(sa.func.count()).select_from(schema.spells)).scalar()
 
     def _rebuild(self, conn: Connection, coalitions: list[str], actors: dict | None = None) -> None:
@@ -148,37 +162,38 @@ class Ledger:
         actor's spells depend on its own events and the coalition-level ones alone."""
         if not coalitions:
             return
-        published = self._published(conn)
+        evidence = self._evidence(conn)
         whole = []
         for cid in coalitions:
             coal = self._coalition(conn, cid)
             who = (actors or {}).get(cid)
             if who and coal.kind != "treaty":
                 events = [store.to_event(r) for r in store.event_rows(conn, coalition=cid, actors=who)]
-                rows = projection.build(expand(coal, events, published))
+                rows = projection.build(expand(coal, events, evidence))
                 projection.replace_actors(conn, cid, who, rows)
             else:
                 whole.append(coal)
-        rebuilding.rebuild_coalitions(conn, whole, published)
+        rebuilding.rebuild_coalitions(conn, whole, evidence)
         seq, _ = store.head(conn)
         store.set_meta(conn, "projection_seq", str(seq))
 
     @staticmethod
-    def _published(conn: Connection) -> "PublishedDates":
-        return PublishedDates(Rows(conn, schema.sources, "id"))
+    def _evidence(conn: Connection, known_at: str | None = None) -> Evidence:
+        return Evidence(PublishedDates(Rows(conn, schema.sources, "id")), Tiers(conn, known_at))
 
     @staticmethod
     def _events(conn: Connection, coalition: str, known_at: str | None = None) -> list[Event]:
         return [store.to_event(r) for r in store.event_rows(conn, coalition=coalition,
                                                             known_at=known_at)]
 
-    def _effects(self, conn: Connection, coalition: str, known_at: str | None = None,
-                 published_by: date | None = None):
-        published = self._published(conn)
-        events = self._events(conn, coalition, known_at)
-        if published_by is not None:
-            events = as_published(events, published, published_by)
-        return expand(self._coalition(conn, coalition), events, published)
+    def _effects(self, conn: Connection, coalition: str, lens: "Lens | None" = None):
+        """The coalition's timeline of effects, from the events and sources `lens` admits."""
+        lens = lens or Lens()
+        evidence = self._evidence(conn, lens.known)
+        events = self._events(conn, coalition, lens.known)
+        if lens.by is not None or lens.min_tier is not None:
+            events = heard(events, evidence, lens.by, lens.min_tier)
+        return expand(self._coalition(conn, coalition), events, evidence)
 
     # -- lookups -----------------------------------------------------------------------------
     def _resolve(self, conn: Connection, namespace: str, value: str) -> str:
@@ -227,15 +242,17 @@ class Ledger:
         return self._label(conn, "source", ids)
 
     def _label(self, conn: Connection, kind: str, ids: Iterable[str]) -> dict:
-        """Actor names or source citations {id, title, url}, cached."""
+        """Actor names or source citations {id, title, url, tier}, cached."""
         known = self._labels[kind]
         ids = set(ids)
         missing = sorted(ids - set(known))
         t = schema.actors if kind == "actor" else schema.sources
         cols = (t.c.id, t.c.name) if kind == "actor" else (t.c.id, t.c.title, t.c.url)
+        tiers = store.tiers(conn, missing) if kind == "source" and missing else {}
         for i in range(0, len(missing), 500):
             for r in conn.execute(sa.select(*cols).where(t.c.id.in_(missing[i:i + 500]))):
-                known[r.id] = r.name if kind == "actor" else {"id": r.id, "title": r.title, "url": r.url}
+                known[r.id] = r.name if kind == "actor" else {
+                    "id": r.id, "title": r.title, "url": r.url, "tier": tiers.get(r.id, "unrated")}
         return {i: known[i] for i in ids if i in known}
 
     def _view(self, coalition: str) -> CoalitionView:
@@ -250,12 +267,13 @@ class Ledger:
         with store.reading(self.engine) as conn:
             cid = self._resolve(conn, "coalition", coalition)
             token = store.token(conn)
+            self._labels["source"] = {}     # tiers may have changed with the token
             spells = [(r.valid_from, r.valid_to, read_record(r.actor_id, r.status, r.troops, r.data))
                       for r in projection.coalition_spells(conn, cid)]
             names = self._names(conn, {rec["actor"] for _, _, rec in spells})
             cites = self._cite(conn, {s for _, _, rec in spells for s in rec["sources"]})
-            claims = [(row.date_lo, row.seq, claim(row.date, row.payload, row.sources))
-                      for row in self._claim_rows(conn, cid)]
+            claims = [(ev.date.lo.isoformat(), ev.seq, event_claim(ev))
+                      for ev in self._claim_events(conn, cid)]
             view = CoalitionView(self._coalition(conn, cid), token, spells, names, cites, claims)
         with self._views_lock:
             self._views[cid] = view
@@ -265,62 +283,76 @@ class Ledger:
 
     # -- queries -----------------------------------------------------------------------------
     def asof(self, day: str | date, coalition: str, known_at: str | None = None,
-             published_by: str | date | None = None) -> AsOf:
+             published_by: str | date | None = None, *, min_tier: str | None = None,
+             stale_after: str | None = None) -> AsOf:
         """Who was in `coalition` on `day`, as the ledger knows it now (or knew it at `known_at`),
-        from all its sources (or from those published by `published_by`: README, rule 9)."""
+        from all its sources (or from those published by `published_by`, or rated `min_tier` or
+        stronger: README, rule 9). A troop figure older than `stale_after` ("6m", "90d"; 6 months
+        by default) is marked stale (rule 12)."""
         day = day if isinstance(day, date) else parse_day(day)
-        if known_at is None and published_by is None:
-            return self._view(coalition).asof(day)
-        known, by = _lens(known_at, published_by)
+        lens = Lens.of(known_at, published_by, min_tier)
+        horizon = parse_horizon(stale_after) if stale_after is not None else HORIZON
+        if lens.plain:
+            return self._view(coalition).asof(day, horizon)
         with store.reading(self.engine) as conn:
             cid = self._resolve(conn, "coalition", coalition)
             coal = self._coalition(conn, cid)
-            recs = records_at(self._effects(conn, cid, known, by), day)
-            listed = [r for r in recs.values() if r["status"] in IN]
-            names = self._names(conn, [r["actor"] for r in listed])
-            cites = self._cite(conn, [s for r in listed for s in r["sources"]])
-            answer = summarise(coal.id, coal.name, coal.kind, day, known, recs, names, cites,
-                               self._claims(conn, coal.id, day, known, by))
-        return replace(answer, published_by=by.isoformat()) if by else answer
+            recs = records_at(self._effects(conn, cid, lens), day)
+            shown = [r for r in recs.values() if r["status"] in IN + OUT]
+            names = self._names(conn, [r["actor"] for r in shown])
+            cites = self._cite(conn, [s for r in shown for s in r["sources"]])
+            answer = summarise(coal.id, coal.name, coal.kind, day, lens.known, recs, names, cites,
+                               self._claims(conn, coal.id, day, lens), horizon)
+            note = self._before_first_record(conn, lens.known) if not recs else None
+        return replace(answer, published_by=lens.by.isoformat() if lens.by else None,
+                       min_tier=lens.min_tier, note=note)
 
     @staticmethod
-    def _claim_rows(conn, cid: str, known: str | None = None):
-        """The coalition's `count_claim` events (recorded by `known`), in order of recording."""
-        t = schema.events
-        query = sa.select(t.c.date_lo, t.c.seq, t.c.date, t.c.payload, t.c.sources).where(
-            t.c.coalition_id == cid, t.c.type == "count_claim").order_by(t.c.seq)
-        if known:
-            query = query.where(t.c.recorded_at <= known)
-        return conn.execute(query)
+    def _before_first_record(conn: Connection, known: str | None) -> str | None:
+        """Why an answer known at an instant before anything was recorded is empty (rule 9)."""
+        if known is None:
+            return None
+        first = conn.execute(sa.select(sa.func.min(schema.events.c.recorded_at))).scalar()
+        if first is None or first <= known:
+            return None
+        return (f"nothing had been recorded by {known}: the first event was recorded at {first}. "
+                "Events are recorded when first loaded into this ledger (the bundled ones too); "
+                "to ask what the sources had said by a date, use --published-by DATE.")
 
-    def _claims(self, conn, cid: str, day: date, known: str | None,
-                published_by: date | None) -> list[dict]:
-        found = [claim(row.date, row.payload, row.sources)
-                 for row in self._claim_rows(conn, cid, known) if row.date_lo <= day.isoformat()]
-        if published_by is None:
-            return found
-        published = self._published(conn)
-        found = [{**c, "sources": [s for s in c["sources"] if is_out(published.get(s), published_by)]}
-                 for c in found]
-        return [c for c in found if c["sources"]]
+    def _claim_events(self, conn, cid: str, lens: "Lens | None" = None) -> list[Event]:
+        """The coalition's `count_claim` events (recorded by `known`; citing only the sources the
+        lens hears) as its corrections and retractions leave them (README, rule 8), in recording
+        order."""
+        lens = lens or Lens()
+        events = [store.to_event(r) for r in store.event_rows(
+            conn, coalition=cid, known_at=lens.known, types=("count_claim", "correct", "retract"))]
+        if lens.by is not None or lens.min_tier is not None:
+            events = heard(events, self._evidence(conn, lens.known), lens.by, lens.min_tier)
+        return [ev for ev in apply_corrections(events) if ev.type == "count_claim"]
+
+    def _claims(self, conn, cid: str, day: date, lens: "Lens") -> list[dict]:
+        return [event_claim(ev) for ev in self._claim_events(conn, cid, lens) if ev.date.lo <= day]
 
     def diff(self, start: str | date, end: str | date, coalition: str,
-             known_at: str | None = None, published_by: str | date | None = None) -> Diff:
-        """Who joined, who left and whose status or troops changed between two days."""
+             known_at: str | None = None, published_by: str | date | None = None, *,
+             min_tier: str | None = None) -> Diff:
+        """Who joined, who left and whose status or troops changed between two days, and whose
+        state changed inside the period more than the two days show (`within`)."""
         d0 = start if isinstance(start, date) else parse_day(start)
         d1 = end if isinstance(end, date) else parse_day(end)
-        by = None
-        if known_at is None and published_by is None:
+        lens = Lens.of(known_at, published_by, min_tier)
+        if lens.plain:
             view = self._view(coalition)
-            cid, names, cites = view.coalition.id, view.names, view.cites
+            cid, names, cites, spells = view.coalition.id, view.names, view.cites, view.spells
             before, after = view.records_at(d0), view.records_at(d1)
         else:
-            known, by = _lens(known_at, published_by)
             with store.reading(self.engine) as conn:
                 cid = self._resolve(conn, "coalition", coalition)
-                effects = self._effects(conn, cid, known, by)     # one replay for both days
+                effects = self._effects(conn, cid, lens)     # one replay for both days
                 before, after = records_at(effects, d0), records_at(effects, d1)
-                names = self._names(conn, set(before) | set(after))
+                spells = [(r["valid_from"], r["valid_to"], r["record"])
+                          for r in projection.build(effects)]
+                names = self._names(conn, {rec["actor"] for _, _, rec in spells})
                 cites = self._cite(conn, [s for r in after.values() for s in r["sources"]])
         joined, left, changed = [], [], []
         for actor in sorted(set(before) | set(after), key=lambda a: names.get(a, a).casefold()):
@@ -334,29 +366,33 @@ class Ledger:
                             a["cause"] if a else None,
                             tuple(cites.get(s, {"id": s}) for s in (a["sources"] if a else [])))
             (joined if now_in and not was else left if was and not now_in else changed).append(change)
+        within = tuple(Within(actor, names.get(actor, actor), tuple(runs))
+                       for actor, runs in inside(spells, d0, d1))
         return Diff(cid, d0.isoformat(), d1.isoformat(), tuple(joined), tuple(left), tuple(changed),
-                    by.isoformat() if by else None)
+                    lens.by.isoformat() if lens.by else None, within, lens.min_tier)
 
     def replay(self, coalition: str, start: str | None = None, end: str | None = None,
-               published_by: str | date | None = None) -> list[ReplayRow]:
+               published_by: str | date | None = None, *, actor: str | None = None,
+               min_tier: str | None = None) -> list[ReplayRow]:
         """The coalition's effects in valid-time order with the running count and troop total
-        (from the sources published by `published_by` only, if given: README, rule 9)."""
+        (from the sources heard, if limited: README, rule 9), or only those of `actor`."""
         d0 = parse_date(start).lo if start else None
         d1 = parse_date(end).hi if end else None
-        _, by = _lens(None, published_by)
+        lens = Lens.of(None, published_by, min_tier)
         with store.reading(self.engine) as conn:
             cid = self._resolve(conn, "coalition", coalition)
+            aid = self._resolve(conn, "actor", actor) if actor else None
             coal = self._coalition(conn, cid)
-            effects = self._effects(conn, cid, None, by)
+            effects = self._effects(conn, cid, lens)
             names = self._names(conn, [e.actor for e in effects if e.actor])
         states: dict = {}
         rows = []
         for eff in effects:
-            for actor in (list(states) if eff.actor is None else [eff.actor]):
-                new, _ = apply(states.get(actor), eff)
+            for who in (list(states) if eff.actor is None else [eff.actor]):
+                new, _ = apply(states.get(who), eff)
                 if new is not None:
-                    states[actor] = new
-            if (d0 and eff.hi < d0) or (d1 and eff.lo > d1):
+                    states[who] = new
+            if (d0 and eff.hi < d0) or (d1 and eff.lo > d1) or (aid and eff.actor != aid):
                 continue
             status = Counter(s.status for s in states.values())
             treaty = coal.kind == "treaty"
@@ -370,6 +406,28 @@ class Ledger:
                 eff.event.source_ids, counts))
         return Results(rows)
 
+    def blame(self, day: str | date, coalition: str, actor: str, known_at: str | None = None,
+              published_by: str | date | None = None, *, min_tier: str | None = None) -> Blame:
+        """Every event that bears on `actor`'s state in `coalition` on `day`, in effect order,
+        and for each field (status, since, troops) which event won and by which rule."""
+        day = day if isinstance(day, date) else parse_day(day)
+        lens = Lens.of(known_at, published_by, min_tier)
+        with store.reading(self.engine) as conn:
+            cid = self._resolve(conn, "coalition", coalition)
+            aid = self._resolve(conn, "actor", actor)
+            evidence = self._evidence(conn, lens.known)
+            events = self._events(conn, cid, lens.known)
+            if lens.by is not None or lens.min_tier is not None:
+                events = heard(events, evidence, lens.by, lens.min_tier)
+            effects = expand(self._coalition(conn, cid), events, evidence)
+            rec = records_at(effects, day).get(aid)
+            found = blame_of(aid, day, events, effects, rec, evidence)
+            cites = self._cite(conn, [s for ev in found["events"] for s in ev["sources"]])
+            for ev in found["events"]:       # the tiers as known then (`known_at`)
+                ev["sources"] = [{**cites.get(s, {"id": s}), "tier": evidence.tier(s)}
+                                 for s in ev["sources"]]
+        return Blame(cid, aid, day.isoformat(), found["fields"], found["events"])
+
     def history(self, actor: str) -> list[Spell]:
         """Every coalition the actor was in, when, and with what."""
         with store.reading(self.engine) as conn:
@@ -382,13 +440,12 @@ class Ledger:
             return Results(out)
 
     def growth(self, coalition: str, every: str = "year", start: str | None = None,
-               end: str | None = None, published_by: str | date | None = None) -> list[GrowthPoint]:
+               end: str | None = None, published_by: str | date | None = None, *,
+               min_tier: str | None = None) -> list[GrowthPoint]:
         """The coalition's size at the end of every year or month between its first and last effect
-        (from the sources published by `published_by` only, if given: README, rule 9)."""
-        if published_by is None:
-            view = self._view(coalition)
-        else:
-            view = self._heard_view(coalition, _lens(None, published_by)[1])
+        (from the sources heard, if limited: README, rule 9)."""
+        lens = Lens.of(None, published_by, min_tier)
+        view = self._view(coalition) if lens.plain else self._heard_view(coalition, lens)
         if not view.points:
             return Results()
         first = parse_date(start).lo if start else date.fromisoformat(view.points[0])
@@ -404,12 +461,12 @@ class Ledger:
             cursor = add_months(cursor, step)
         return Results(points)
 
-    def _heard_view(self, coalition: str, published_by: date) -> CoalitionView:
-        """The coalition's spells as the sources out by `published_by` give them, built in memory
-        (not stored): enough for counts, so without names, citations or claims."""
+    def _heard_view(self, coalition: str, lens: "Lens") -> CoalitionView:
+        """The coalition's spells as the sources heard give them, built in memory (not stored):
+        enough for counts, so without names, citations or claims."""
         with store.reading(self.engine) as conn:
             cid = self._resolve(conn, "coalition", coalition)
-            effects = self._effects(conn, cid, None, published_by)
+            effects = self._effects(conn, cid, lens)
             coal = self._coalition(conn, cid)
         spells = [(r["valid_from"], r["valid_to"], r["record"]) for r in projection.build(effects)]
         return CoalitionView(coal, None, spells, {}, {}, [])
@@ -514,6 +571,19 @@ class Ledger:
             return checks.run(self, conn)
 
 
+class Tiers:
+    """Sources' current tiers (their latest ratings, recorded by `known_at`), read once when first
+    asked for: one query of a row per rated source."""
+
+    def __init__(self, conn: Connection, known_at: str | None = None):
+        self.conn, self.known_at, self.found = conn, known_at, None
+
+    def get(self, source: str, default: str | None = None) -> str | None:
+        if self.found is None:
+            self.found = store.tiers(self.conn, known_at=self.known_at)
+        return self.found.get(source, default)
+
+
 class PublishedDates:
     """Sources' publication dates for the disagreement rule, read as it asks for them: an append
     cites a source or two of the hundreds a ledger holds."""
@@ -526,13 +596,31 @@ class PublishedDates:
         return row.published if row is not None else default
 
 
-def _lens(known_at: str | None, published_by: str | date | None) -> tuple[str | None, date | None]:
-    """The instant of recording and the last day of publication an answer is limited to: a date of
-    publication given as a year or a month means its last day."""
-    known = format_instant(parse_instant(known_at)) if known_at is not None else None
-    if published_by is None or isinstance(published_by, date):
-        return known, published_by
-    return known, parse_date(published_by).hi
+@dataclass(frozen=True)
+class Lens:
+    """What an answer hears: the events recorded by `known` (an instant), the citations of sources
+    published by `by` (a day) and rated `min_tier` or stronger (README, rule 9). The plain lens
+    hears everything and is answered from the stored projection."""
+    known: str | None = None
+    by: date | None = None
+    min_tier: str | None = None
+
+    @classmethod
+    def of(cls, known_at: str | None, published_by: str | date | None,
+           min_tier: str | None = None) -> "Lens":
+        """A date of publication given as a year or a month means its last day."""
+        known = format_instant(parse_instant(known_at)) if known_at is not None else None
+        by = published_by
+        if by is not None and not isinstance(by, date):
+            by = parse_date(by).hi
+        if min_tier is not None and min_tier not in TIERS:
+            raise InputError(f"{min_tier!r} is not a tier (one of: {', '.join(TIERS)})",
+                             field="min-tier")
+        return cls(known, by, min_tier)
+
+    @property
+    def plain(self) -> bool:
+        return self.known is None and self.by is None and self.min_tier is None
 
 
 def _detail(eff) -> str:
@@ -550,9 +638,13 @@ def _detail(eff) -> str:
         bits.append(f"count {p['count']}")
     if eff.kind == "withdrawn":
         bits.append(f"withdrawal notified {eff.event.date.text} takes effect")
+    if eff.kind == "announce":
+        target = eff.event.effective
+        bits.append(f"announced; to leave by {target.text}" if target else "announced")
+    elif eff.kind == "note" and eff.event.effective:
+        bits.append(f"target {eff.event.effective.text}")
     if eff.disputed:
-        bits.append("disputed: " + "; ".join(json.dumps(d["value"]) + " (" + ", ".join(d["sources"]) + ")"
-                                             for d in eff.disputed))
+        bits.append("disputed: " + "; ".join(disputed_text(d) for d in eff.disputed))
     return "; ".join(bits)
 
 

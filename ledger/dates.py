@@ -127,6 +127,30 @@ def shift(day: date, *, days: int = 0, months: int = 0, years: int = 0,
     return add_months(day, months + 12 * years)
 
 
+_HORIZON = re.compile(r"^(\d{1,4})\s*(d|days?|m|months?|y|years?)?$")
+
+
+def parse_horizon(value: object) -> tuple[int, int]:
+    """A staleness horizon: "6m" / "6 months" (the default unit), "90d", "1y" -> (months, days)."""
+    m = _HORIZON.match(str(value).strip().lower())
+    if m is None:
+        raise DateError(f"{value!r} is not a horizon: give months (6, 6m), days (90d) or years (1y)")
+    n, unit = int(m.group(1)), (m.group(2) or "m")[0]
+    return (n * 12, 0) if unit == "y" else (n, 0) if unit == "m" else (0, n)
+
+
+def horizon_text(horizon: tuple[int, int]) -> str:
+    months, days = horizon
+    if days:
+        return f"{days} day{'s' * (days != 1)}"
+    return f"{months} month{'s' * (months != 1)}"
+
+
+def before(day: date, horizon: tuple[int, int]) -> date:
+    """The day `horizon` before `day`."""
+    return add_months(day, -horizon[0]) - timedelta(days=horizon[1])
+
+
 def parse_instant(value: str) -> datetime:
     """A known-at instant in UTC. A bare day means the end of that day (UTC)."""
     text = str(value).strip()

@@ -2,10 +2,13 @@
 
 The steps, in order (each documented in the README's "Temporal rules"):
 1. retractions remove events; corrections replace fields of their target and add their sources;
-2. events that state the same fact (same type, actor and dates) from different sources either agree
-   (their sources are pooled) or disagree: the claim whose source was published last wins, ties
-   going to the claim recorded last, and the others are kept as `disputed` alternatives;
-3. each event becomes one or more effects, each taking effect on a day inside an interval [lo, hi];
+2. a coarser date of a one-off fact is refined by a finer one inside it;
+3. events that state the same fact (same type, actor and dates) from different sources either agree
+   (their sources are pooled) or disagree; claims of one one-off fact on different dates (two
+   ratifications with no withdrawal between them) disagree too. The claim with the strongest
+   source tier wins, then the one whose source was published last, then the one recorded last;
+   the others are kept as `disputed` alternatives, each saying which rule it lost by;
+4. each event becomes one or more effects, each taking effect on a day inside an interval [lo, hi];
    a treaty ratification also yields the day the treaty enters into force for that state, and a
    treaty withdrawal the day it takes effect, by the treaty's own rules (see `treaty.py`).
 """
@@ -14,9 +17,10 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, replace
 from datetime import date
-from typing import Iterable, Mapping
+from typing import Iterable
 
 from .dates import FuzzyDate, parse_date, span
+from .evidence import Evidence
 from .model import Coalition, Event, freeze
 from . import treaty as treaty_rules
 
@@ -80,26 +84,6 @@ def patch(target: Event, correction: Event) -> Event:
                    **changes)
 
 
-def as_published(events: Iterable[Event], published: Mapping[str, str | None], by: date) -> list[Event]:
-    """The events as the sources published by `by` give them (README, rule 9): each keeps only its
-    citations of sources surely out by then (the last day of the publication date is on or before
-    `by`), and an event left citing none is left out. A source without a publication date is never
-    counted as out: the ledger cannot say it was."""
-    out = []
-    for ev in events:
-        kept = tuple(c for c in ev.sources if is_out(published.get(c.source), by))
-        if len(kept) == len(ev.sources):
-            out.append(ev)
-        elif kept:
-            out.append(replace(ev, sources=kept))
-    return out
-
-
-def is_out(published: str | None, by: date) -> bool:
-    """Whether a source with this publication date was surely out by the day `by`."""
-    return published is not None and parse_date(published).hi <= by
-
-
 def refine(events: list[Event]) -> list[Event]:
     """Drop an event whose date is only a coarser statement of another's ("2003" beside
     "2003-03-20" for the same join): the finer one stands and also cites the coarser one's sources."""
@@ -130,7 +114,7 @@ def refine(events: list[Event]) -> list[Event]:
     return out
 
 
-def settle_disputes(events: list[Event], published: Mapping[str, str]) -> list[tuple[Event, tuple]]:
+def settle_disputes(events: list[Event], evidence: Evidence) -> list[tuple[Event, tuple]]:
     """Pool agreeing claims of one fact; pick one of disagreeing claims by the documented rule."""
     events = refine(events)
     groups: dict[tuple, list[Event]] = {}
@@ -141,49 +125,107 @@ def settle_disputes(events: list[Event], published: Mapping[str, str]) -> list[t
             groups.setdefault(key, []).append(ev)
         else:
             singles.append((ev, ()))
+    settled: list[tuple[Event, tuple]] = []
     for claims in groups.values():
         if len(claims) == 1:
-            singles.append((claims[0], ()))
+            settled.append((claims[0], ()))
             continue
         by_value: dict[str, list[Event]] = {}
         for ev in claims:
             by_value.setdefault(json.dumps(dict(ev.payload), sort_keys=True), []).append(ev)
-        ranked = sorted(((_latest_published(same, published), max(e.seq or 0 for e in same), _pool(same))
-                         for same in by_value.values()), key=lambda t: t[:2])
-        winner, losers = ranked[-1][2], [t[2] for t in ranked[:-1]]
-        alternatives = tuple({"field": ev.type, "value": dict(ev.payload),
-                              "sources": list(ev.source_ids), "seq": ev.seq} for ev in losers)
-        singles.append((winner, alternatives))
-    singles.sort(key=lambda pair: pair[0].seq or 0)
-    return singles
+        settled.append(_decide([(_pool(same), ()) for same in by_value.values()], evidence, "value"))
+    out = singles + _date_disputes(settled, evidence)
+    out.sort(key=lambda pair: pair[0].seq or 0)
+    return out
+
+
+# One-off facts and what ends one, so that a later claim of the same type is another fact: two
+# joins with no withdrawal between them are one join whose date sources give differently; a join
+# after a withdrawal is a return.
+ONE_OFF = {"join": {"withdraw"}, "withdraw": {"join"}, "sign_treaty": {"unsign"},
+           "unsign": {"sign_treaty"}, "ratify": {"withdraw_treaty"},
+           "withdraw_treaty": {"ratify", "revoke_withdrawal"}, "entry_into_force": set(),
+           "start": set(), "end": set()}
+
+
+def _date_disputes(settled: list[tuple[Event, tuple]], evidence: Evidence) -> list[tuple[Event, tuple]]:
+    """Claims of one one-off fact of one actor on different days: one wins (README, rule 7)."""
+    by_actor: dict[str | None, list[tuple[Event, tuple]]] = {}
+    out = []
+    for pair in settled:
+        if pair[0].type in ONE_OFF or any(pair[0].type in ends for ends in ONE_OFF.values()):
+            by_actor.setdefault(pair[0].actor, []).append(pair)
+        else:
+            out.append(pair)
+    for pairs in by_actor.values():
+        pairs.sort(key=lambda p: (p[0].when.lo, p[0].when.hi, p[0].seq or 0))
+        open_: dict[str, list] = {}
+        clusters = []
+        for pair in pairs:
+            for kind, ends in ONE_OFF.items():
+                if pair[0].type in ends and kind in open_:
+                    clusters.append(open_.pop(kind))
+            if pair[0].type in ONE_OFF:
+                open_.setdefault(pair[0].type, []).append(pair)
+            else:
+                out.append(pair)      # only ends others (a revocation)
+        clusters.extend(open_.values())
+        out.extend(c[0] if len(c) == 1 else _decide(c, evidence, "date") for c in clusters)
+    return out
 
 
 def _pool(same: list[Event]) -> Event:
-    first = same[0]
-    seen = {c.source for c in first.sources}
-    extra = []
-    for ev in same[1:]:
+    """Agreeing claims as one: the latest recorded, citing every source of them all."""
+    same = sorted(same, key=lambda e: e.seq or 0)
+    seen, cites = set(), []
+    for ev in same:
         for c in ev.sources:
             if c.source not in seen:
                 seen.add(c.source)
-                extra.append(c)
-    return replace(first, sources=first.sources + tuple(extra)) if extra else first
+                cites.append(c)
+    last = same[-1]
+    return replace(last, sources=tuple(cites)) if len(cites) != len(last.sources) else last
 
 
-def _latest_published(same: list[Event], published: Mapping[str, str]) -> str:
-    return max((published.get(s) or "" for ev in same for s in ev.source_ids), default="")
+def strength(ev: Event, evidence: Evidence) -> tuple:
+    """How a claim ranks against another of the same fact: its strongest source's tier, then its
+    latest-published source, then its recording."""
+    return (max((evidence.rank(s) for s in ev.source_ids), default=0),
+            max((evidence.date(s) or "" for s in ev.source_ids), default=""), ev.seq or 0)
 
 
-def expand(coalition: Coalition, events: Iterable[Event], published: Mapping[str, str]) -> list[Effect]:
+RULES = ("tier", "publication", "recording")
+
+
+def _decide(claims: list[tuple[Event, tuple]], evidence: Evidence, field: str) -> tuple[Event, tuple]:
+    """The winner of disagreeing claims, with the others as its disputed alternatives."""
+    ranked = sorted(claims, key=lambda pair: strength(pair[0], evidence), reverse=True)
+    winner, kept = ranked[0]
+    top = strength(winner, evidence)
+    alternatives = list(kept)
+    for ev, theirs in ranked[1:]:
+        theirs_strength = strength(ev, evidence)
+        rule = next(r for r, a, b in zip(RULES, top, theirs_strength) if a != b)
+        alt = {"field": ev.type if field == "value" else "date",
+               "value": dict(ev.payload) if field == "value" else ev.when.text,
+               "sources": list(ev.source_ids), "tiers": [evidence.tier(s) for s in ev.source_ids],
+               "seq": ev.seq, "lost_by": rule}
+        alternatives.append(alt)
+        alternatives.extend(theirs)
+    return winner, tuple(alternatives)
+
+
+def expand(coalition: Coalition, events: Iterable[Event], evidence: Evidence) -> list[Effect]:
     """The coalition's timeline of effects, sorted by (lo, hi, rank, seq)."""
-    settled = settle_disputes(apply_corrections(events), published)
+    settled = settle_disputes(apply_corrections(events), evidence)
     effects: list[Effect] = []
     rules = treaty_rules.Rules.of(coalition) if coalition.kind == "treaty" else None
     in_force = rules.entry_into_force([ev for ev, _ in settled]) if rules else None
     revoked = [ev for ev, _ in settled if ev.type == "revoke_withdrawal"]
     for ev, disputed in settled:
         kind = KIND_OF.get(ev.type, "note")
-        when = ev.when
+        # an event that changes no state is shown when it was made, with its target (rule 2)
+        when = ev.date if kind in ("announce", "note") else ev.when
         if ev.type == "withdraw_treaty":
             effects.append(_effect(ev, "notify", ev.date, disputed))
             when = ev.effective or rules.withdrawal_effective(ev.date)

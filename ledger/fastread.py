@@ -15,8 +15,8 @@ from datetime import date
 
 from .results import AsOf
 from .schema_revision import SCHEMA_REVISION
-from .state import read_record
-from .summary import claim, summarise
+from .state import IN, RECORD_FORMAT, read_record
+from .summary import OUT, claim, summarise
 
 
 def sqlite_path(url: str) -> str | None:
@@ -60,6 +60,8 @@ def _asof(con, coalition: str, day: date, bundled: bool) -> AsOf | None:
     meta = dict(con.execute("SELECT key, value FROM ledger_meta").fetchall())
     if meta.get("projection_seq") != str(_one(con, "SELECT coalesce(max(seq), 0) FROM events")):
         return None
+    if meta.get("projection_format") != RECORD_FORMAT:
+        return None
     if bundled:
         from .bundled import fingerprint
         if meta.get("bundle") != fingerprint():
@@ -74,12 +76,20 @@ def _asof(con, coalition: str, day: date, bundled: bool) -> AsOf | None:
     recs = {actor: read_record(actor, status, troops, data) for actor, status, troops, data in con.execute(
         "SELECT actor_id, status, troops, data FROM spells WHERE coalition_id = ? AND valid_from <= ? "
         "AND (valid_to IS NULL OR valid_to > ?)", (cid, d, d))}
-    listed = [r for r in recs.values() if r["status"] in ("member", "signatory", "ratified", "party")]
-    names = _lookup(con, "SELECT id, name FROM actors WHERE id IN ({})", {r["actor"] for r in listed},
+    listed = [r for r in recs.values() if r["status"] in IN]
+    names = _lookup(con, "SELECT id, name FROM actors WHERE id IN ({})",
+                    {r["actor"] for r in recs.values() if r["status"] in IN + OUT},
                     lambda row: row[1])
-    cites = _lookup(con, "SELECT id, title, url FROM sources WHERE id IN ({})",
-                    {s for r in listed for s in r["sources"]},
-                    lambda row: {"id": row[0], "title": row[1], "url": row[2]})
+    cited = {s for r in listed + [r for r in recs.values() if r["status"] in OUT] for s in r["sources"]}
+    tiers = _lookup(con, "SELECT source_id, tier FROM source_ratings WHERE source_id IN ({}) "
+                    "ORDER BY id", cited, lambda row: row[1])     # the latest rating wins
+    cites = _lookup(con, "SELECT id, title, url FROM sources WHERE id IN ({})", cited,
+                    lambda row: {"id": row[0], "title": row[1], "url": row[2],
+                                 "tier": tiers.get(row[0], "unrated")})
+    if _one(con, "SELECT 1 FROM events WHERE coalition_id = ? AND type IN ('correct', 'retract') "
+            "AND json_extract(payload, '$.ref') IN (SELECT eid FROM events WHERE coalition_id = ? "
+            "AND type = 'count_claim') LIMIT 1", cid, cid):
+        return None     # a corrected or retracted count claim: the library applies rule 8
     claims = [claim(*row) for row in con.execute(
         "SELECT date, payload, sources FROM events WHERE coalition_id = ? AND type = 'count_claim' "
         "AND date_lo <= ? ORDER BY seq", (cid, d))]

@@ -75,9 +75,18 @@ def _mode(name: str, value: Any) -> str:
     return value
 
 
+MEASURES = ("members", "signed", "ratified", "parties")
+
+
+def _measure(name: str, value: Any) -> str:
+    if value not in MEASURES:
+        raise InputError(f"{value!r} is not one of {', '.join(MEASURES)}", field=name)
+    return value
+
+
 PAYLOAD_FIELDS: dict[str, Callable[[str, Any], Any]] = {
     "troops": _int, "troops_max": _int, "count": _int, "approx": _bool, "unmatched": _bool,
-    "role": _text, "label": _text, "mode": _mode, "ref": _text,
+    "role": _text, "label": _text, "mode": _mode, "ref": _text, "measure": _measure,
 }
 
 
@@ -117,15 +126,17 @@ EVENT_TYPES: dict[str, EventType] = {t.name: t for t in (
     EventType("end", False, _ALL, (), ("label",), "the coalition ends: every member leaves"),
     EventType("entry_into_force", False, ("treaty",), (), ("label",), "the treaty enters into force"),
     EventType("milestone", False, _ALL, (), ("label",), "any other coalition-level event"),
-    EventType("count_claim", False, _ALL, ("count",), ("label",),
-              "a source's claim of how many members the coalition had"),
+    EventType("count_claim", False, _ALL, ("count",), ("label", "measure"),
+              "a source's claim of how many members the coalition had (`measure`: members, "
+              "signed, ratified or parties)"),
     EventType("correct", False, _ALL, ("ref",), (),
               "replaces fields (`set`) of the earlier event `ref`, citing a new source"),
     EventType("retract", False, _ALL, ("ref",), (), "the earlier event `ref` was wrong"),
 )}
 
 #: Fields of an earlier event that a `correct` event may replace.
-CORRECTABLE = ("date", "effective", "troops", "troops_max", "approx", "mode", "role", "label", "count")
+CORRECTABLE = ("date", "effective", "troops", "troops_max", "approx", "mode", "role", "label", "count",
+               "measure")
 
 
 @dataclass(frozen=True, slots=True)

@@ -18,7 +18,7 @@ from sqlalchemy.engine import Connection
 
 from . import schema, store
 from .effects import Effect
-from .state import read_record, record, run, step, stored_record
+from .state import RECORD_FORMAT as FORMAT, read_record, record, run, step, stored_record
 
 
 def build(effects: list[Effect]) -> list[dict]:

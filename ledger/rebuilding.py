@@ -24,19 +24,20 @@ from sqlalchemy.engine import Connection
 
 from . import projection, schema, store
 from .effects import expand
+from .evidence import Evidence
 from .model import Coalition
 
 PARALLEL_FROM = 50_000    # events to replay before worker processes are worth their start-up
 BATCH = 20_000            # events handed to a worker at a time: bounds what is held in memory
 
 
-def spell_rows(coalition: Coalition, rows: list[tuple], published: Mapping[str, str]) -> list[tuple]:
+def spell_rows(coalition: Coalition, rows: list[tuple], evidence: Evidence) -> list[tuple]:
     """A coalition's spells (as `projection.SPELL_COLUMNS` tuples) from its stored event rows."""
     events = [store.to_event(row) for row in rows]
-    return projection.spell_tuples(coalition.id, projection.build(expand(coalition, events, published)))
+    return projection.spell_tuples(coalition.id, projection.build(expand(coalition, events, evidence)))
 
 
-def rebuild_coalitions(conn: Connection, coalitions: list[Coalition], published: Mapping[str, str]) -> None:
+def rebuild_coalitions(conn: Connection, coalitions: list[Coalition], evidence: Evidence) -> None:
     """Replace the spells of these coalitions with those replayed from their events."""
     read = ((coal, store.coalition_event_tuples(conn, coal.id)) for coal in coalitions)
     first, size = [], 0                 # read until it is clear whether workers are worth it
@@ -48,14 +49,14 @@ def rebuild_coalitions(conn: Connection, coalitions: list[Coalition], published:
     workers = min(_cores(), 8) if sys.platform.startswith("linux") else 1
     if size < PARALLEL_FROM or len(coalitions) < 2 or workers < 2:
         for coal, rows in chain(first, read):
-            projection.replace_coalition(conn, coal.id, spell_rows(coal, rows, published))
+            projection.replace_coalition(conn, coal.id, spell_rows(coal, rows, evidence))
         return
-    published = _all_published(conn)        # a plain mapping that can travel to the workers
+    evidence = _all_evidence(conn)          # plain mappings that can travel to the workers
     # Forked, not spawned: a spawned worker re-imports the caller's main module, which a script
     # without an `if __name__ == "__main__"` guard cannot survive. The workers only replay the rows
     # they are handed and never touch this process's database connection.
     with ProcessPoolExecutor(workers, mp_context=get_context("fork"), initializer=_start_worker,
-                             initargs=(os.getpid(), published)) as pool:
+                             initargs=(os.getpid(), evidence)) as pool:
         waiting: list[tuple[str, Future]] = []
         for batch in _batches(chain(first, read)):
             submitted = [(c.id, pool.submit(_replay, c, rows)) for c, rows in batch]
@@ -66,16 +67,16 @@ def rebuild_coalitions(conn: Connection, coalitions: list[Coalition], published:
             projection.replace_coalition(conn, cid, job.result())
 
 
-_published: Mapping[str, str | None] = {}     # in a worker: the sources' publication dates
+_evidence = Evidence()     # in a worker: the sources' publication dates and tiers
 
 
-def _start_worker(parent: int, published: Mapping[str, str | None]) -> None:
-    """Run once in each worker. It is handed the publication dates once (forked: not even copied
+def _start_worker(parent: int, evidence: Evidence) -> None:
+    """Run once in each worker. It is handed the sources' dates and tiers once (forked: not even copied
     until written), not with every coalition; and it leaves when the process that forked it is
     gone: it waits for its next batch on a pipe whose writing end it inherited too, so a killed
     parent (SIGKILL mid-import) would otherwise leave it waiting forever."""
-    global _published
-    _published = published
+    global _evidence
+    _evidence = evidence
 
     def watch():
         while os.getppid() == parent:
@@ -85,7 +86,7 @@ def _start_worker(parent: int, published: Mapping[str, str | None]) -> None:
 
 
 def _replay(coalition: Coalition, rows: list[tuple]) -> list[tuple]:
-    return spell_rows(coalition, rows, _published)
+    return spell_rows(coalition, rows, _evidence)
 
 
 def _cores() -> int:
@@ -106,6 +107,6 @@ def _batches(read: Iterable[tuple[Coalition, list]]) -> Iterator[list[tuple[Coal
         yield batch
 
 
-def _all_published(conn: Connection) -> dict[str, str | None]:
+def _all_evidence(conn: Connection) -> Evidence:
     t = schema.sources
-    return dict(conn.execute(sa.select(t.c.id, t.c.published)).all())
+    return Evidence(dict(conn.execute(sa.select(t.c.id, t.c.published)).all()), store.tiers(conn))

@@ -211,8 +211,15 @@ def build(ledger: "Ledger", coalition: str, start: str | None = None, end: str |
 def _members_rows(t: AsOf) -> list[tuple]:
     treaty = t.kind == "treaty"
     return [(m.actor, m.name, m.status + (" (uncertain)" if m.uncertain else ""),
-             *(() if treaty else ("" if m.troops is None else f"{m.troops:,}",)), m.since,
-             [s["id"] for s in m.sources]) for m in t.members]
+             *(() if treaty else (_figure(m),)), m.since, [s["id"] for s in m.sources])
+            for m in t.members]
+
+
+def _figure(m) -> str:
+    """A troop figure with its own date, and whether it is stale (README, rule 12)."""
+    if m.troops is None:
+        return ""
+    return f"{m.troops:,} ({m.troops_as_of})" + (" stale" if m.stale else "")
 
 
 def _member_headers(t: AsOf) -> tuple:
@@ -229,6 +236,10 @@ def _diff_rows(d: Diff) -> list[tuple]:
     return rows
 
 
+def _within_rows(d: Diff) -> list[tuple]:
+    return [(w.actor, w.name, w.text()) for w in d.within]
+
+
 def _view(v) -> str:
     if not v:
         return "-"
@@ -237,6 +248,7 @@ def _view(v) -> str:
 
 MEMBER_HEADERS = ("actor", "name", "status", "troops", "since", "sources")
 DIFF_HEADERS = ("change", "actor", "name", "before", "after", "event", "sources")
+WITHIN_HEADERS = ("actor", "name", "inside the period")
 
 CSS = """body{font-family:system-ui,sans-serif;max-width:1000px;margin:2em auto;padding:0 1em;color:#222}
 table{border-collapse:collapse;margin:.5em 0 1.5em}th,td{border:1px solid #ccc;padding:3px 8px;
@@ -266,6 +278,9 @@ def to_html(r: Report) -> str:
         out.append(f'<h2 id="diff-{e(d.start)}-{e(d.end)}">Changes from {e(d.start)} to {e(d.end)}</h2>')
         out.append(f"<p>{len(d.joined)} joined, {len(d.left)} left, {len(d.changed)} changed.</p>")
         out.append(_html_table(DIFF_HEADERS, _diff_rows(d), "diff"))
+        if d.within:
+            out.append("<p>Changed more than the two dates show:</p>")
+            out.append(_html_table(WITHIN_HEADERS, _within_rows(d), "within"))
     out.append(f"<h2 id=\"sources\">Sources ({len(r.sources)})</h2><ol class=\"sources\">")
     for s in r.sources:
         title = f'<a href="{e(s.url)}">{e(s.title)}</a>' if s.url else e(s.title)
@@ -324,6 +339,9 @@ def to_markdown(r: Report, chart_file: str | None = None) -> str:
         out += [f"## Changes from {d.start} to {d.end}", "",
                 f"{len(d.joined)} joined, {len(d.left)} left, {len(d.changed)} changed.", "",
                 _md_table(DIFF_HEADERS, _diff_rows(d)), ""]
+        if d.within:
+            out += ["Changed more than the two dates show:", "",
+                    _md_table(WITHIN_HEADERS, _within_rows(d)), ""]
     out += [f"## Sources ({len(r.sources)})", ""]
     for i, s in enumerate(r.sources, start=1):
         title = f"[{_md(s.title)}]({s.url})" if s.url else _md(s.title)

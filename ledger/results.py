@@ -12,17 +12,29 @@ class Member:
     status: str
     troops: int | None
     since: str
-    uncertain: bool
+    uncertain: bool                      # membership itself may differ on this day (rule 4)
     sources: tuple[dict, ...]
     approx: bool = False
     possibly: dict | None = None
     disputed: tuple[dict, ...] = ()
     mode: str | None = None
     cause: dict | None = None
+    status_sources: tuple[dict, ...] = ()
+    status_event: dict | None = None     # {"seq", "type", "date"} of the event behind the status
+    troops_as_of: str | None = None      # the date of the figure in force, at its precision
+    troops_sources: tuple[dict, ...] = ()
+    troops_event: dict | None = None
+    troops_uncertain: bool = False       # a certain member whose figure may differ on this day
+    stale: bool = False                  # the figure is older than the answer's horizon
 
     def to_dict(self) -> dict:
         out = {"actor": self.actor, "name": self.name, "status": self.status, "troops": self.troops,
-               "since": self.since, "uncertain": self.uncertain, "sources": list(self.sources)}
+               "since": self.since, "uncertain": self.uncertain, "sources": list(self.sources),
+               "status_sources": list(self.status_sources), "status_event": self.status_event,
+               "troops_as_of": self.troops_as_of, "troops_sources": list(self.troops_sources),
+               "troops_event": self.troops_event, "stale": self.stale}
+        if self.troops_uncertain:
+            out["troops_uncertain"] = True
         if self.approx:
             out["approx"] = True
         if self.possibly:
@@ -32,6 +44,20 @@ class Member:
         if self.mode:
             out["mode"] = self.mode
         return out
+
+
+@dataclass(frozen=True)
+class Former:
+    """An actor that was in the coalition and is out on the day (left, withdrew, unsigned)."""
+    actor: str
+    name: str
+    status: str
+    since: str
+    sources: tuple[dict, ...] = ()
+
+    def to_dict(self) -> dict:
+        return {"actor": self.actor, "name": self.name, "status": self.status, "since": self.since,
+                "sources": list(self.sources)}
 
 
 @dataclass(frozen=True)
@@ -48,6 +74,12 @@ class AsOf:
     counts: dict | None = None
     claims: tuple[dict, ...] = ()
     published_by: str | None = None     # only sources published by this day were heard
+    min_tier: str | None = None         # only sources of this tier or stronger were heard
+    stale_after: str = "6 months"       # the horizon beyond which a troop figure is stale
+    troops_known: int = 0               # certain members with a troop figure
+    troops_stale: int = 0               # of which older than the horizon
+    former: tuple[Former, ...] = ()
+    note: str | None = None             # why an answer is empty, when it says nothing else
 
     def totals(self) -> str:
         """One line: members and troops, or a treaty's counts, and how many are uncertain."""
@@ -57,6 +89,11 @@ class AsOf:
                     f"withdrawn {c['withdrawn']}")
         else:
             text = f"{self.count} members, {self.troops_total:,} troops"
+            if self.count:
+                text += f" from {self.troops_known} of {self.count} members"
+                if self.troops_stale:
+                    text += (f"; {self.troops_stale} figure{'s' * (self.troops_stale != 1)} "
+                             f"older than {self.stale_after}")
         if self.uncertain:
             text += f" (and {self.uncertain} uncertain on this date)"
         return text
@@ -64,14 +101,21 @@ class AsOf:
     def to_dict(self) -> dict:
         out: dict[str, Any] = {"coalition": self.coalition, "date": self.date,
                                "known_at": self.known_at, "count": self.count,
-                               "troops_total": self.troops_total, "uncertain": self.uncertain,
-                               "members": [m.to_dict() for m in self.members]}
+                               "troops_total": self.troops_total, "troops_known": self.troops_known,
+                               "troops_stale": self.troops_stale, "stale_after": self.stale_after,
+                               "uncertain": self.uncertain,
+                               "members": [m.to_dict() for m in self.members],
+                               "former": [f.to_dict() for f in self.former]}
         if self.counts is not None:
             out["counts"] = dict(self.counts)
         if self.claims:
             out["claims"] = list(self.claims)
         if self.published_by:
             out["published_by"] = self.published_by
+        if self.min_tier:
+            out["min_tier"] = self.min_tier
+        if self.note:
+            out["note"] = self.note
         return out
 
     def to_pandas(self):
@@ -95,6 +139,27 @@ class Change:
 
 
 @dataclass(frozen=True)
+class Within:
+    """An actor whose state changed inside a diff's period more than its two ends show: its runs
+    of one state in the period, each {"status", "troops", "since", "from", "to"} ("to" None: still
+    so at the period's end)."""
+    actor: str
+    name: str
+    runs: tuple[dict, ...]
+
+    def to_dict(self) -> dict:
+        return {"actor": self.actor, "name": self.name, "spells": list(self.runs)}
+
+    def text(self) -> str:
+        """"member 2004-07 → 2004-12-17 (45)": each run, from the sources' precision where the run
+        starts with its status, else from the period's first day."""
+        return "; ".join(
+            f"{r['status']} {r['since'] if r['since'] >= r['from'][:len(r['since'])] else r['from']}"
+            f" → {r['to'] or '…'}" + (f" ({r['troops']:,})" if r["troops"] is not None else "")
+            for r in self.runs)
+
+
+@dataclass(frozen=True)
 class Diff:
     coalition: str
     start: str
@@ -103,20 +168,39 @@ class Diff:
     left: tuple[Change, ...]
     changed: tuple[Change, ...]
     published_by: str | None = None
+    within: tuple[Within, ...] = ()
+    min_tier: str | None = None
 
     def to_dict(self) -> dict:
         out = {"coalition": self.coalition, "from": self.start, "to": self.end,
                "joined": [c.to_dict() for c in self.joined],
                "left": [c.to_dict() for c in self.left],
-               "changed": [c.to_dict() for c in self.changed]}
+               "changed": [c.to_dict() for c in self.changed],
+               "within": [w.to_dict() for w in self.within]}
         if self.published_by:
             out["published_by"] = self.published_by
+        if self.min_tier:
+            out["min_tier"] = self.min_tier
         return out
 
     def to_pandas(self):
         """The changes as a DataFrame, one flat row each, `change` saying which kind."""
         from .frames import diff_frame
         return diff_frame(self.to_dict())
+
+
+@dataclass(frozen=True)
+class Blame:
+    """Why an actor's state on a day is what it is (`Ledger.blame`)."""
+    coalition: str
+    actor: str
+    date: str
+    fields: dict          # field -> {"value", "event", "rule"}
+    events: list          # every event that bears on it, in effect order
+
+    def to_dict(self) -> dict:
+        return {"coalition": self.coalition, "actor": self.actor, "date": self.date,
+                "fields": self.fields, "events": self.events}
 
 
 @dataclass(frozen=True)
@@ -166,10 +250,11 @@ class Problem:
     coalition: str | None
     seq: int | None
     message: str
+    kind: str = "anomaly"     # what sort of problem (README, `ledger check`)
 
     def to_dict(self) -> dict:
-        return {"level": self.level, "coalition": self.coalition, "seq": self.seq,
-                "message": self.message}
+        return {"level": self.level, "kind": self.kind, "coalition": self.coalition,
+                "seq": self.seq, "message": self.message}
 
 
 @dataclass(frozen=True)

@@ -40,6 +40,8 @@ class ActorState(NamedTuple):
     mode: str | None = None
     disputed: tuple = ()
     implicit: bool = False         # member only because troops were committed before any join
+    status_cause: tuple | None = None  # (seq, type, date) of the event behind the status
+    troops_cause: tuple | None = None  # (seq, type, date) of the event behind the troop figure
 
     @property
     def sources(self) -> tuple:
@@ -47,8 +49,16 @@ class ActorState(NamedTuple):
                                            if s not in self.status_sources)
 
 
-def _caused(state: ActorState | None, eff: Effect, **changes) -> ActorState:
+def _caused(state: ActorState | None, eff: Effect, *, of_status: bool = True,
+            of_troops: bool = False, **changes) -> ActorState:
+    """`state` changed by `eff`: the cause of its status (and since) unless `of_status` is False,
+    the cause of its troop figure if `of_troops`."""
+    why = (eff.seq, eff.event.type, eff.when.text)
     base = dict(cause=eff.seq, cause_type=eff.event.type, cause_date=eff.when.text)
+    if of_status:
+        base["status_cause"] = why
+    if of_troops:
+        base["troops_cause"] = why if changes.get("troops") is not None else None
     if state is None:
         return ActorState(**{"status": "none", "since": eff.when.text, **base, **changes})
     return state._replace(**base, **changes)
@@ -61,26 +71,27 @@ def apply(state: ActorState | None, eff: Effect) -> tuple[ActorState | None, str
     if kind == "join" or (kind == "troops" and status != "member"):
         if status == "member" and state.implicit and kind == "join":
             # the join dates what the earlier troop figure implied: it names since and sources
-            return state._replace(since=eff.when.text, status_sources=srcs, implicit=False), None
+            return state._replace(since=eff.when.text, status_sources=srcs, implicit=False,
+                                  status_cause=(eff.seq, ev.type, eff.when.text)), None
         if status == "member":
             alt = {"field": "since", "value": eff.when.text, "sources": list(srcs)}
             return state._replace(disputed=state.disputed + (alt,)), "join-while-member"
         troops = ev.payload.get("troops")
-        new = _caused(None, eff, status="member", since=eff.when.text, status_sources=srcs,
-                      troops=troops, approx=bool(ev.payload.get("approx")),
+        new = _caused(None, eff, of_troops=True, status="member", since=eff.when.text,
+                      status_sources=srcs, troops=troops, approx=bool(ev.payload.get("approx")),
                       troops_sources=srcs if troops is not None else (), disputed=eff.disputed,
                       implicit=kind == "troops")
         return new, ("troops-before-join" if kind == "troops" else None)
     if kind == "troops":
-        return _caused(state, eff, troops=ev.payload["troops"], approx=bool(ev.payload.get("approx")),
-                       troops_sources=srcs, disputed=tuple(
+        return _caused(state, eff, of_status=False, of_troops=True, troops=ev.payload["troops"],
+                       approx=bool(ev.payload.get("approx")), troops_sources=srcs, disputed=tuple(
                            d for d in state.disputed if d.get("field") != "commit_troops") + eff.disputed), None
     if kind in ("leave", "end"):
         if status == "left" and kind == "leave":
             return state, "withdrawn-twice"
         if status not in IN:
             return state, (None if kind == "end" else "withdraw-while-out")
-        return _caused(state, eff, status="left" if status == "member" else "ended",
+        return _caused(state, eff, of_troops=True, status="left" if status == "member" else "ended",
                        since=eff.when.text, status_sources=srcs, troops=None, approx=False,
                        troops_sources=(), disputed=eff.disputed), None
     if kind == "sign":
@@ -106,6 +117,11 @@ def apply(state: ActorState | None, eff: Effect) -> tuple[ActorState | None, str
             return state, "withdrawn-twice"
         if status not in ("ratified", "party"):
             return state, "treaty-withdrawal-while-not-bound"
+        if status == "ratified":
+            # the instrument is withdrawn before it took effect (Malaysia, Rome Statute, 2019):
+            # the state never became a party, and this is no withdrawal from the treaty
+            return _caused(state, eff, status="signatory" if state.signed else "none",
+                           since=eff.when.text, status_sources=srcs, mode=None), None
         return _caused(state, eff, status="withdrawn", since=eff.when.text, status_sources=srcs), None
     if kind == "unsign":
         if status == "unsigned":
@@ -141,22 +157,37 @@ def scenarios_at(effects: list[Effect], day: date) -> tuple[dict, dict]:
 
 
 def record(actor: str, early: ActorState | None, late: ActorState | None) -> dict | None:
-    """What the ledger says about one actor on one day (the stored and the replayed form)."""
+    """What the ledger says about one actor on one day (the stored and the replayed form).
+    `uncertain` is about membership (status) only; a member whose troop figure alone may differ
+    between the scenarios is a certain member with `troops_uncertain` (README, rule 4)."""
     if early is None and late is None:
         return None
     in_late = late is not None and late.status in IN
     shown, other = (late, early) if (in_late or early is None) else (early, late)
-    uncertain = _view(early) != _view(late)
+    uncertain = _status(early) != _status(late)
+    troops_uncertain = not uncertain and _view(early) != _view(late)
     return {
         "actor": actor, "status": shown.status, "troops": shown.troops, "approx": shown.approx,
-        "since": shown.since, "uncertain": uncertain,
+        "since": shown.since, "uncertain": uncertain, "troops_uncertain": troops_uncertain,
         "possibly": ({"status": other.status if other else "none",
-                      "troops": other.troops if other else None} if uncertain else None),
-        "sources": list(shown.sources), "disputed": list(shown.disputed), "mode": shown.mode,
-        "signed": shown.signed,
+                      "troops": other.troops if other else None}
+                     if uncertain or troops_uncertain else None),
+        "sources": list(shown.sources), "status_sources": list(shown.status_sources),
+        "troops_sources": list(shown.troops_sources), "disputed": list(shown.disputed),
+        "mode": shown.mode, "signed": shown.signed,
         "cause": {"seq": shown.cause, "type": shown.cause_type, "date": shown.cause_date},
+        "status_event": _cause(shown.status_cause), "troops_event": _cause(shown.troops_cause),
+        "troops_as_of": shown.troops_cause[2] if shown.troops_cause else None,
         "early": early.status if early else "none", "late": late.status if late else "none",
     }
+
+
+def _cause(why: tuple | None) -> dict | None:
+    return {"seq": why[0], "type": why[1], "date": why[2]} if why else None
+
+
+def _status(state: ActorState | None) -> str:
+    return state.status if state else "none"
 
 
 # A spell stores its record without what its own columns hold (actor, status, troops), without
@@ -165,10 +196,15 @@ def record(actor: str, early: ActorState | None, late: ActorState | None) -> dic
 # a record stored whole (as before this form) alike.
 _IN_COLUMNS = ("actor", "status", "troops")
 
+#: The form of the records spells store; a ledger whose spells were stored in another form is
+#: rebuilt when opened (the log is the truth, the projection is derived from it).
+RECORD_FORMAT = "2"
+
 
 def _usual() -> dict:
     return {"approx": False, "disputed": [], "mode": None, "possibly": None, "signed": None,
-            "uncertain": False}
+            "uncertain": False, "troops_uncertain": False, "troops_sources": [],
+            "troops_event": None, "troops_as_of": None}
 
 
 _USUAL = _usual()
@@ -181,6 +217,10 @@ def stored_record(rec: dict) -> str:
     for scenario in ("early", "late"):
         if out.get(scenario) == rec["status"]:
             del out[scenario]
+    if out.get("sources") == _sources(rec):
+        del out["sources"]
+    if out.get("status_event") == rec["cause"]:
+        del out["status_event"]
     return orjson.dumps(out, option=orjson.OPT_SORT_KEYS).decode("utf-8")
 
 
@@ -189,7 +229,17 @@ def read_record(actor: str, status: str, troops: int | None, text: str) -> dict:
     rec = {"actor": actor, "status": status, "troops": troops, **_usual(), "early": status,
            "late": status}
     rec.update(json.loads(text))
+    if "sources" not in rec:
+        rec["sources"] = _sources(rec)
+    if "status_event" not in rec:
+        rec["status_event"] = rec["cause"]
     return rec
+
+
+def _sources(rec: dict) -> list:
+    """A record's sources: its status's, then its troop figure's (as `ActorState.sources`)."""
+    status = rec.get("status_sources", [])
+    return status + [s for s in rec.get("troops_sources", []) if s not in status]
 
 
 def _view(state: ActorState | None) -> tuple:

@@ -269,12 +269,15 @@ _EVENT_FIELDS = ("seq", "eid", "type", "version", "coalition_id", "actor_id", "d
 
 def event_rows(conn: Connection, *, coalition: str | None = None, actor: str | None = None,
                known_at: str | None = None, after_seq: int = 0,
-               actors: set[str] | None = None) -> Iterator[Any]:
-    """Events in order of recording; `actors`: only theirs and the coalition-level ones."""
+               actors: set[str] | None = None, types: tuple[str, ...] | None = None) -> Iterator[Any]:
+    """Events in order of recording; `actors`: only theirs and the coalition-level ones;
+    `types`: only events of these types."""
     t = schema.events
     query = sa.select(*(t.c[name] for name in _EVENT_FIELDS)).where(t.c.seq > after_seq).order_by(t.c.seq)
     if coalition is not None:
         query = query.where(t.c.coalition_id == coalition)
+    if types is not None:
+        query = query.where(t.c.type.in_(types))
     if actor is not None:
         query = query.where(t.c.actor_id == actor)
     if actors is not None:

@@ -89,7 +89,13 @@ class Rules:
         rule = self.raw.get("entry_into_force")
         if not rule or not rule.get("threshold"):
             return None
-        deposits = [e.date for e in events if e.type == "ratify"]
+        # one deposit per state: two sources dating one deposit differently are not two deposits;
+        # the earliest claim counts, as it does for the state's own status
+        first: dict[str, FuzzyDate] = {}
+        for e in events:
+            if e.type == "ratify" and (e.actor not in first or e.date.lo < first[e.actor].lo):
+                first[e.actor] = e.date
+        deposits = list(first.values())
         n = rule["threshold"]
         if len(deposits) < n:
             return None

@@ -14,7 +14,7 @@ from datetime import date
 from .model import Coalition
 from .results import AsOf, Member
 from .state import IN
-from .summary import answer, member, sort_key
+from .summary import HORIZON, OUT, answer, former_member, member, sort_key
 
 
 class CoalitionView:
@@ -24,6 +24,7 @@ class CoalitionView:
         self.coalition = coalition
         self.token = token
         self.names, self.cites = names, cites
+        self.spells = spells
         self.records = [rec for _, _, rec in spells]
         self._members: dict[int, Member] = {}
         points = sorted({s[0] for s in spells} | {s[1] for s in spells if s[1]})
@@ -60,12 +61,15 @@ class CoalitionView:
             found = self._members[k] = member(self.records[k], self.names, self.cites)
         return found
 
-    def asof(self, day: date) -> AsOf:
+    def asof(self, day: date, horizon: tuple[int, int] = HORIZON) -> AsOf:
         spells = self._open(day)
         recs = [self.records[k] for k in spells]
         members = sorted((self._member(k) for k, r in zip(spells, recs) if r["status"] in IN),
                          key=sort_key)
+        former = sorted((former_member(r, self.names, self.cites) for r in recs
+                         if r["status"] in OUT), key=sort_key)
         upto = self._claims[:bisect_right(self._claim_days, day.isoformat())]
         claims = [dict(c) for _, _, c in sorted(upto, key=lambda c: c[1])]
         c = self.coalition
-        return answer(c.id, c.name, c.kind, day, None, recs, tuple(members), claims)
+        return answer(c.id, c.name, c.kind, day, None, recs, tuple(members), claims,
+                      tuple(former), horizon)

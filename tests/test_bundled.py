@@ -26,7 +26,9 @@ def members(ledger, day, coalition):
 def test_every_bundled_file_is_loaded_and_nothing_is_left_out(world):
     names = [p.name for p in bundled.paths()]
     assert names[0] == "actors.yaml" and "iraq-2003.yaml" in names and len(names) >= 12
-    with_events = [p for p in bundled.paths() if yaml.safe_load(p.read_text(encoding="utf-8")).get("events")]
+    # a later file of a coalition (`rome-1998.depositary.yaml`) shares its stem and its coalition
+    with_events = {p.name.split(".", 1)[0] for p in bundled.paths()
+                   if yaml.safe_load(p.read_text(encoding="utf-8")).get("events")}
     assert len(world.coalitions()) >= len(with_events)
 
 
@@ -116,6 +118,16 @@ def test_gulf_coalition_counts_disagree_and_are_all_shown(world):
     assert len({c["count"] for c in claims}) >= 3
 
 
+def test_every_bundled_source_is_rated(world):
+    unrated = [s.id for s in world.sources() if s.tier == "unrated"]
+    assert not unrated, unrated[:20]
+
+
+def test_every_bundled_event_cites_a_source(world):
+    assert not [(e.coalition, e.seq) for e in world.log() if not e.sources]
+    assert all(r["unsourced"] == 0 for r in coverage(world))
+
+
 def test_readme_coverage_table_is_generated_from_the_data(world):
     with open(os.path.join(os.path.dirname(HERE), "README.md"), encoding="utf-8") as handle:
         readme = handle.read()
@@ -133,3 +145,28 @@ def test_published_by_cites_only_sources_out_by_then(world):
                                  for s in m.sources), m.actor
     assert any(len(m.sources) < len({s["id"] for s in n.sources}) for m in then.members
                for n in now.members if n.actor == m.actor)     # later sources were left out
+
+
+def test_every_figure_in_force_says_how_old_it_is(world):
+    """What the data has not yet fixed is visible: a figure older than six months is marked."""
+    from ledger.dates import before, parse_date, parse_day
+    for day in ("2003-11-13", "2004-12-31", "2006-06-30", "2008-12-31"):
+        answer = world.asof(day, "iraq")
+        cutoff = before(parse_day(day), (6, 0))
+        for m in answer.members:
+            if m.troops is not None:
+                assert m.troops_as_of, (day, m.actor)
+                assert m.stale == (parse_date(m.troops_as_of).hi < cutoff), (day, m.actor)
+        assert answer.troops_stale == sum(1 for m in answer.members if m.stale and not m.uncertain)
+
+
+def test_the_issue_examples_of_evidence_rules(world):
+    # an imprecise troop figure does not make the US an uncertain member of the Gulf coalition
+    usa = members(world, "1991-02-27", "gulf-1991")["usa"]
+    assert not usa.uncertain
+    # Hungary announced on 3 November 2004 that it would leave by 31 March 2005
+    [row] = [r for r in world.replay("iraq", actor="hun") if r.type == "announce_withdrawal"]
+    assert row.date == "2004-11-03" and "to leave by 2005-03-31" in row.detail
+    # Tonga's deployment and Singapore's departure and return show inside the 2004 diff
+    inside = {w.actor for w in world.diff("2004-01-01", "2005-01-01", "iraq").within}
+    assert {"ton", "sgp"} <= inside

@@ -32,7 +32,7 @@ def run(tmp_path):
 def test_asof_table_and_json(run):
     out = run("asof", "2004-01-01", "--coalition", "test")
     assert "Test coalition (test-2003) on 2004-01-01" in out
-    assert re.search(r"esp\s+Spain\s+member\s+1,300\s+2003-08", out)
+    assert re.search(r"esp\s+Spain\s+member\s+1,300 \(2003-08\)\s+2003-08", out)
     assert "3 members, 153,800 troops" in out
     doc = json.loads(run("asof", "2004-01-01", "-c", "test", "--format", "json"))
     assert set(doc) >= {"coalition", "date", "known_at", "count", "troops_total", "members"}
@@ -69,7 +69,7 @@ def test_diff_replay_history_log(run):
     out = run("diff", "2004-01-01", "2005-12-31", "-c", "test")
     assert re.search(r"left\s+esp\s+Spain\s+member 1,300\s+left\s+#\d+ withdraw 2004-05-21", out)
     doc = json.loads(run("diff", "2004-01-01", "2005-12-31", "-c", "test", "--format", "json"))
-    assert set(doc) == {"coalition", "from", "to", "joined", "left", "changed"}
+    assert set(doc) == {"coalition", "from", "to", "joined", "left", "changed", "within"}
     replay = run("replay", "-c", "test")
     assert re.search(r"2004-05-21\s+withdraw\s+Spain", replay)
     history = json.loads(run("history", "--actor", "Spain", "--format", "json"))
@@ -175,3 +175,20 @@ def test_first_use_creates_migrates_and_loads_the_bundled_data(tmp_path, monkeyp
     actors = {m["actor"] for m in doc["members"]}
     assert {"usa", "gbr", "esp", "pol"} <= actors
     assert os.path.exists(tmp_path / "coalition-ledger" / "ledger.sqlite")
+
+
+def test_asof_shows_each_figure_with_its_date_and_blame_explains_it(run):
+    out = run("asof", "2004-06-01", "-c", "test")
+    assert re.search(r"United States\s+member\s+150,000 \(2003-03-20\) stale", out)
+    assert "no longer in: Spain (left 2004-05-21)" in out
+    assert re.search(r"\d+ members, [\d,]+ troops from \d+ of \d+ members", out)
+    doc = json.loads(run("asof", "2004-06-01", "-c", "test", "--format", "json"))
+    assert {"troops_known", "troops_stale", "stale_after", "former"} <= set(doc)
+    assert {"troops_as_of", "troops_sources", "status_sources", "stale"} <= set(doc["members"][0])
+    blame = json.loads(run("blame", "2004-01-01", "-c", "test", "-a", "esp", "--format", "json"))
+    assert blame["fields"]["status"]["value"] == "member" and blame["events"]
+    assert "rule" in run("blame", "2004-06-01", "-c", "test", "-a", "esp")
+    assert "not a tier" in run("asof", "2004-06-01", "-c", "test", "--min-tier", "gold", code=1)
+    csv_rows = run("asof", "2004-06-01", "-c", "test", "--format", "csv").splitlines()
+    assert csv_rows[0].endswith(",troops_as_of,stale")
+    assert any(r.startswith("usa,") and r.endswith(",2003-03-20,yes") for r in csv_rows)

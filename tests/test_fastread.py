@@ -19,6 +19,18 @@ def test_fast_path_equals_the_library(sqlite_url):
         assert fast.to_dict() | {"known_at": None} == replayed.to_dict() | {"known_at": None}, day
 
 
+def test_fast_path_steps_aside_for_a_corrected_count_claim(sqlite_url):
+    ledger = Ledger.open(sqlite_url, bundled_data=False)
+    ledger.import_file(data("world.yaml"))
+    ledger.import_file(data("iraq-sample.yaml"))
+    ledger.append("count_claim", "test", "2004-01", count=30, source="s2", id="claim-30")
+    day = date(2004, 6, 1)
+    assert fastread.asof(sqlite_url, "test", day, bundled=False) is not None
+    ledger.append("correct", "test", "2006-01-01", ref="claim-30", set={"count": 31}, source="s1")
+    assert fastread.asof(sqlite_url, "test", day, bundled=False) is None
+    assert [c["count"] for c in ledger.asof(day, "test").claims] == [31]
+
+
 def test_fast_path_steps_aside_when_it_cannot_answer(sqlite_url, tmp_path):
     ledger = Ledger.open(sqlite_url, bundled_data=False)
     ledger.import_file(data("world.yaml"))

@@ -58,16 +58,26 @@ def streams(draw, kinds):
     dupes = [dict(e) for e in draw(st.lists(st.sampled_from(events), max_size=3))]
     for d in dupes:
         d.pop("id")
-    return draw(st.permutations(events)), extra, dupes
+    return draw(st.permutations(events)), extra, dupes, draw(tiers)
+
+
+TIERS = ["depositary", "official", "scholarly", "press", "reference", "weak", None]
+# each stream's own three sources: tiers drawn (None: unrated), publication dates as in the test
+# world, so that tier, publication and recording each decide some disputes
+tiers = st.fixed_dictionaries({s: st.sampled_from(TIERS) for s in ("s1", "s2", "s3")})
+PUBLISHED = {"s1": "2005-01-01", "s2": "2006-01-01", "s3": "2004"}
 
 
 def load(ledger, kind, stream):
     cid = f"p{next(_counter)}"
     treaty = ({"entry_into_force": {"threshold": 2, "days": 60, "months": 1, "first_of_month": True},
                "withdrawal": {"months": 6}} if kind == "treaty" else None)
+    events, extra, dupes, rated = stream
     ledger.import_records([Record("coalition", {"id": cid, "name": cid, "kind": kind,
-                                                **({"treaty": treaty} if treaty else {})}, "<p>", 1)])
-    events, extra, dupes = stream
+                                                **({"treaty": treaty} if treaty else {})}, "<p>", 1)]
+                          + [Record("source", {"id": f"{cid}-{s}", "title": s, "published": PUBLISHED[s],
+                                               **({"tier": t} if t else {})}, "<p>", 1)
+                             for s, t in rated.items()])
     load_into(ledger, cid, list(events) + extra + dupes)
     return cid
 
@@ -82,6 +92,7 @@ def load_into(ledger, cid, events):
             data["id"] = f"{cid}-{data['id']}"
         if "ref" in data:
             data["ref"] = f"{cid}-{data['ref']}"
+        data["source"] = f"{cid}-{data['source']}"
         if data["type"] in ("end",):
             data.pop("actor", None)
         records.append(Record("event", data, "<p>", i + 2))
@@ -90,7 +101,7 @@ def load_into(ledger, cid, events):
 
 
 def probe_days(stream):
-    events, extra, _ = stream
+    events, extra, _, _ = stream
     out = {date(1999, 12, 31), date(2012, 1, 1)}
     for ev in list(events) + extra:
         for key in ("date", "effective"):
@@ -137,6 +148,16 @@ def test_treaty_projection_equals_replay(sqlite_ledger, stream):
     assert_same(sqlite_ledger, load(sqlite_ledger, "treaty", stream), stream)
 
 
+@SETTINGS
+@given(stream=streams(MILITARY), source=st.sampled_from(["s1", "s2", "s3"]),
+       tier=st.sampled_from(TIERS[:-1]))
+def test_a_new_rating_keeps_the_projection_equal_to_the_replay(sqlite_ledger, stream, source, tier):
+    cid = load(sqlite_ledger, "military", stream)
+    sqlite_ledger.import_records([Record("rating", {"source": f"{cid}-{source}", "tier": tier},
+                                         "<p>", 1)])
+    assert_same(sqlite_ledger, cid, stream)
+
+
 def test_rebuild_gives_the_same_spells(sqlite_ledger):
     from conftest import data
     sqlite_ledger.import_file(data("iraq-sample.yaml"))
@@ -158,10 +179,10 @@ def test_appending_one_event_at_a_time_keeps_the_projection_of_a_full_rebuild(sq
     # Each append rebuilds only the spells of the actors it names (the coalition-level events, here
     # corrections, retractions and ends, rebuild the coalition): the result must be what a rebuild
     # of everything from the log gives, whatever the order of arrival.
-    events, extra, dupes = stream
+    events, extra, dupes, rated = stream
     events = list(events)
     arrival = events[:cut] + extra[:1] + events[cut:] + extra[1:] + dupes
-    cid = load(sqlite_ledger, "military", ([], [], []))
+    cid = load(sqlite_ledger, "military", ([], [], [], rated))
     for i, ev in enumerate(arrival):
         if ev.get("ref") and not any(e.get("id") == ev["ref"] for e in arrival[:i]):
             continue        # a correction arriving before its target is refused; not this test

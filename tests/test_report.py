@@ -80,7 +80,7 @@ def test_html_report_has_chart_tables_diffs_and_source_links(ledger, tmp_path):
     members_2004, members_end, diff = page.tables
     assert members_2004[0] == ["actor", "name", "status", "troops", "since", "sources"]
     assert [r[0] for r in members_2004[1:]] == ["pol", "esp", "usa"]
-    assert members_2004[2][3] == "1,300"
+    assert members_2004[2][3] == "1,300 (2003-08)"
     assert [r[0] for r in members_end[1:]] == ["pol", "usa"]
     assert diff[1][:3] == ["left", "esp", "Spain"]
     assert "Changes from 2004-01-01 to 2004-12-31" in text
@@ -100,7 +100,11 @@ def test_report_defaults_to_first_and_last_month(sqlite_ledger, tmp_path):
     run(sqlite_ledger, "report", "-c", "test", "-o", str(out))
     page = Page()
     page.feed(out.read_text())
-    assert len(page.tables) == 3           # two member tables and the changes between them
+    # two member tables, the changes between them, and what changed inside the period (Spain in
+    # and out, Poland's two troop levels)
+    assert len(page.tables) == 4
+    inside = {row[0]: row[2] for row in page.tables[3][1:]}
+    assert set(inside) == {"esp", "pol"} and "→ 2003-09-03 (200)" in inside["pol"]
     assert "Members on 2003-03-31" in out.read_text() and "Members on 2008-10-31" in out.read_text()
 
 
@@ -113,7 +117,7 @@ def test_markdown_report_writes_the_same_with_the_chart_beside_it(sqlite_ledger,
     assert "![Timeline of Test coalition](report.svg)" in md
     assert (tmp_path / "report.svg").read_text().startswith("<svg")
     assert "## Members on 2004-01-01" in md and "## Changes from 2004-01-01 to 2004-12-31" in md
-    assert "| esp | Spain | member | 1,300 | 2003-08 | [s1](#src-s1) |" in md
+    assert "| esp | Spain | member | 1,300 (2003-08) | 2003-08 | [s1](#src-s1) |" in md
     assert "| left | esp | Spain | member 1,300 |" in md
     assert "[First source](https://example.org/1)" in md
 
@@ -159,7 +163,7 @@ def test_report_renders_in_headless_chromium(sqlite_ledger, tmp_path):
                          text=True, timeout=120).stdout
     page = Page()
     page.feed(dom)
-    assert page.svg == 1 and len(page.tables) == 3
+    assert page.svg == 1 and len(page.tables) >= 3
     assert "https://example.org/1" in page.links
 
 

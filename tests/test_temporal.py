@@ -84,6 +84,34 @@ def test_retraction_removes_the_event_from_every_answer(ledger):
     assert "esp" not in members(ledger.asof("2003-12-31", "test"))
 
 
+def test_corrections_and_retractions_apply_to_count_claims(ledger):
+    # rule 8 holds for a source's count too: a corrected claim shows its new date and label,
+    # a retracted one is in no answer, and known-at still shows the claim as it was recorded
+    ledger.import_file(data("iraq-sample.yaml"))
+    with freeze_time("2005-01-01T12:00:00Z"):
+        ledger.append("count_claim", "test", "2004-01", count=30, label="members", source="s1", id="c1")
+        ledger.append("count_claim", "test", "2004-02-01", count=99, source="s1", id="c2")
+    with freeze_time("2006-01-01T12:00:00Z"):
+        ledger.append("correct", "test", "2006-01-01", ref="c1", set={"date": "2004-03", "label": "states"},
+                      source="s2")
+        ledger.append("retract", "test", "2006-01-01", ref="c2", source="s2")
+    claims = ledger.asof("2004-12-31", "test").claims
+    assert [(c["count"], c["date"], c["label"], c["sources"]) for c in claims] == [(30, "2004-03", "states", ["s1", "s2"])]
+    assert ledger.asof("2004-02-15", "test").claims == ()          # the corrected claim is of March
+    then = ledger.asof("2004-12-31", "test", known_at="2005-06-01").claims
+    assert [(c["count"], c["date"]) for c in then] == [(30, "2004-01"), (99, "2004-02-01")]
+
+
+def test_coverage_spans_the_history_not_the_day_of_a_correction(ledger):
+    from ledger.coverage import coverage
+    ledger.import_file(data("iraq-sample.yaml"))
+    cid = ledger.coalition("test").id
+    before = {r["coalition"]: r for r in coverage(ledger)}[cid]
+    ledger.append("retract", "test", "2026-12-01", ref="esp-join", source="s3")
+    after = {r["coalition"]: r for r in coverage(ledger)}[cid]
+    assert after["to"] == before["to"] and after["events"] == before["events"] + 1
+
+
 def test_known_at_answers_what_was_believed_then(ledger):
     with freeze_time("2005-01-01T12:00:00Z"):
         ledger.import_file(data("iraq-sample.yaml"))

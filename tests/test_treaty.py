@@ -122,3 +122,21 @@ def test_treaty_events_do_not_belong_to_military_coalitions(ledger):
     from ledger import InputError
     with pytest.raises(InputError, match="does not belong"):
         ledger.append("ratify", "test", "2000-03-15", actor="aaa", mode="accession", source="s1")
+
+
+def test_a_deposit_two_sources_date_differently_counts_once_towards_entry_into_force(pact):
+    # a second source dates aaa's deposit five days later: still one state, so the third
+    # deposit is ccc's of 31 May, and the treaty enters into force on 1 November, not 1 October
+    pact.append("ratify", "pact", "2000-03-20", actor="aaa", mode="ratification", source="s2")
+    assert status(pact, "2000-10-15")["aaa"] == "ratified"
+    assert status(pact, "2000-11-01")["aaa"] == "party"
+
+
+def test_check_computes_entry_into_force_from_the_deposits_that_stand(pact):
+    pact.append("entry_into_force", "pact", "2000-11-01", source="s1")
+    # a deposit recorded in error and then retracted must not bring the computed date forward
+    pact.append("ratify", "pact", "2000-02-01", actor="usa", mode="ratification", source="s1",
+                id="usa-early")
+    pact.append("retract", "pact", "2000-06-01", ref="usa-early", source="s2")
+    notes = [p.message for p in pact.check() if p.coalition == "pact-2000"]
+    assert not [m for m in notes if "entry into force recorded as" in m], notes

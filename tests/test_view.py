@@ -88,7 +88,7 @@ def test_spells_store_records_compactly_and_read_them_back_whole(tmp_path):
     ledger = Ledger.open(f"sqlite:///{tmp_path / 'ledger.sqlite'}")
     whole = compact = 0
     with store.reading(ledger.engine) as conn:
-        published = ledger._published(conn)
+        published = ledger._evidence(conn)
         for cid in [c.id for c in ledger.coalitions()]:
             rows = projection.build(expand(ledger._coalition(conn, cid), ledger._events(conn, cid), published))
             for r in rows:

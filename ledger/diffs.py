@@ -1,0 +1,65 @@
+"""What happened inside a diff's period: actors whose state changed more than its two ends show
+(README, rule 13)."""
+from __future__ import annotations
+
+from datetime import date
+from typing import Iterable
+
+from .state import IN
+
+
+def _state(rec: dict | None) -> tuple:
+    """What a change of state is about: in or out, and the troops while in."""
+    if rec is None or rec["status"] not in IN:
+        return ("out", None)
+    return (rec["status"], rec["troops"])
+
+
+def inside(spells: Iterable[tuple[str, str | None, dict]], start: date, end: date) -> list[tuple[str, list]]:
+    """(actor, runs) for each actor whose state changes at least twice in (start, end], sorted by
+    actor. A run is one state held without a break; runs out of the coalition are left out."""
+    by_actor: dict[str, list] = {}
+    for s in spells:
+        by_actor.setdefault(s[2]["actor"], []).append(s)
+    lo, hi = start.isoformat(), end.isoformat()
+    out = []
+    for actor, mine in sorted(by_actor.items()):
+        mine.sort(key=lambda s: s[0])
+        # the actor's state at the start, then at every day a spell begins or ends in (start, end]
+        runs: list[dict] = []
+        state, open_run = _state(_at(mine, lo)), None
+        if state[0] != "out":
+            open_run = _run(_at(mine, lo), lo)
+        changes = 0
+        for day in sorted({d for s in mine for d in (s[0], s[1]) if d and lo < d <= hi}):
+            rec = _at(mine, day)
+            new = _state(rec)
+            if new == state:
+                continue
+            changes += 1
+            if open_run is not None:
+                open_run["to"] = day
+                runs.append(open_run)
+                open_run = None
+            if new[0] != "out":
+                open_run = _run(rec, day)
+            state = new
+        if open_run is not None:
+            runs.append(open_run)
+        if changes >= 2:
+            out.append((actor, runs))
+    return out
+
+
+def _at(spells: list, day: str) -> dict | None:
+    for start, stop, rec in spells:
+        if start <= day and (stop is None or day < stop):
+            return rec
+    return None
+
+
+def _run(rec: dict, day: str) -> dict:
+    # `since` keeps the precision the sources give ("2004-07"); `from` is the day the run is in
+    # force from, inside the period
+    return {"status": rec["status"], "troops": rec["troops"], "since": rec["since"], "from": day,
+            "to": None}
