@@ -167,8 +167,8 @@ def panel(ledger: "Ledger", coalition: str, every: str = "year", start: str | No
     if system not in codes.PANEL_SYSTEMS:
         raise InputError(f"system is one of {', '.join(codes.PANEL_SYSTEMS)}", field="system")
     if all_states and system not in ("cow", "gw"):
-        raise InputError("all states are those of the COW or the GW state system: use system cow "
-                         "or gw with all_states", field="system")
+        raise InputError("every state of a period comes from the COW or the GW state system: "
+                         "give the system cow or gw", field="system")
     coal = ledger.coalition(coalition)
     names = {a.id: a.name for a in ledger.actors()}
     urls = {s.id: s.url for s in ledger.sources()}

@@ -106,3 +106,17 @@ def test_where_masks_the_password(url, tmp_path):
     out = CliRunner().invoke(cli, ["--database", "postgresql+psycopg://me:secret@127.0.0.1:1/x",
                                    "where"]).output
     assert "me:***@" in out and "secret" not in out
+
+
+def test_cold_asof_with_a_dispute_never_imports_sqlalchemy(url, sqlite_ledger):
+    import subprocess
+    import sys
+    sqlite_ledger.append("join", "test", "2003-08", actor="esp", troops="1400", source="s2")
+    code = ("import sys; from ledger.cli.main import cli\n"
+            f"try: cli(['--database', {url!r}, '--no-bundled', 'asof', '2004-01-01', '-c', 'test'])\n"
+            "except SystemExit: pass\n"
+            "print('sqlalchemy' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         env={"COLUMNS": "200", "PATH": ""}, check=True).stdout
+    assert "disputed: " in out and "legend:" in out and "disputed: another source" in out
+    assert out.strip().endswith("False")

@@ -61,7 +61,7 @@ def test_all_states_adds_the_system_with_status_none(world):
     gw = {r.actor: r for r in world.panel("test", "year", "2005", "2005", all_states=True,
                                           system="gw")}
     assert "and" not in gw and gw["esp"].status == "withdrawn"
-    with pytest.raises(InputError, match="COW or the GW state system"):
+    with pytest.raises(InputError, match="the COW or the GW state system"):
         world.panel("test", "year", all_states=True, system="iso")
     vdem = {r.actor: r for r in world.panel("test", "year", "2005", "2005", system="vdem")}
     assert vdem["pol"].vdem == "POL" and vdem["pol"].note == ""
