@@ -189,15 +189,14 @@ def _troops(m, fmt: str):
 
 
 def _possibly(m) -> str:
+    from ledger.results import disputed_text
     bits = []
     p = m.possibly
     if m.uncertain and p:
         bits.append(f"maybe {p['status']}" + (f" ({p['troops']:,})" if p.get("troops") is not None else ""))
     elif m.troops_uncertain and p:
         bits.append(f"maybe {p['troops']:,} troops" if p.get("troops") is not None else "maybe no figure")
-    if m.disputed:
-        from ledger.wording import disputed_text      # not ledger.api: that imports SQLAlchemy
-        bits.extend("disputed: " + disputed_text(d) for d in m.disputed)
+    bits.extend("disputed: " + disputed_text(d) for d in m.disputed)
     return "; ".join(bits)
 
 

@@ -22,11 +22,10 @@ from .evidence import Evidence, heard
 from .errors import ConflictError, InputError, UnknownIdError
 from .files import Record, read
 from .frames import Results
-from .wording import disputed_text
 from .ingest import Rows, Summary, by_code, ingest, normalise
 from .model import TIERS, Actor, Coalition, Event, Source
 from .results import (AsOf, Blame, Change, Diff, GrowthPoint, Problem, ReplayRow, Spell,
-                      Verification, Within)
+                      Verification, Within, disputed_text)
 from .state import IN, apply, read_record, records_at
 from .summary import HORIZON, OUT, event_claim, summarise, treaty_counts
 from .view import CoalitionView
@@ -343,7 +342,8 @@ class Ledger:
         lens = Lens.of(known_at, published_by, min_tier)
         if lens.plain:
             view = self._view(coalition)
-            cid, names, cites, spells = view.coalition.id, view.names, view.cites, view.spells
+            cid, names, cites = view.coalition.id, view.names, view.cites
+            spells = view.spells_changing(d0, d1)
             before, after = view.records_at(d0), view.records_at(d1)
         else:
             with store.reading(self.engine) as conn:

@@ -85,9 +85,10 @@ def best_tiers(events: Iterable[Event], tiers: dict[str, str]) -> list[str]:
 
 
 def troop_ages(ledger: "Ledger", coalition: str, first: date, last: date) -> list[dict]:
-    """At each 31 December inside [first, last]: the members in force, how many have a troop
-    figure, and the median and worst age in days of those figures (from the first day of the
-    figure's date, `troops_as_of`: a figure dated 2004-05 is 244 days old on 2004-12-31)."""
+    """At each 31 December inside [first, last] with members: how many there are, how many have a
+    troop figure, and the median and worst age in days of those figures (from the first day of
+    the figure's date, `troops_as_of`: a figure dated 2004-05 is 244 days old on 2004-12-31).
+    Empty for a coalition with no figure at any year end (a list, a campaign, a treaty)."""
     out = []
     for year in range(first.year, last.year + 1):
         day = date(year, 12, 31)
@@ -96,10 +97,11 @@ def troop_ages(ledger: "Ledger", coalition: str, first: date, last: date) -> lis
         members = [m for m in ledger.asof(day, coalition).members if m.status == "member"]
         ages = sorted((day - parse_date(m.troops_as_of).lo).days for m in members
                       if m.troops is not None)
-        if ages:
+        if members:
             out.append({"date": day.isoformat(), "members": len(members), "with_figure": len(ages),
-                        "median": statistics.median(ages), "worst": ages[-1]})
-    return out
+                        "median": statistics.median(ages) if ages else None,
+                        "worst": ages[-1] if ages else None})
+    return out if any(a["with_figure"] for a in out) else []
 
 
 def total(rows: list[dict]) -> dict:
@@ -146,6 +148,7 @@ def markdown(rows: list[dict]) -> str:
               "| worst age (days) |", "|---|---|---:|---:|---:|---:|"]
     for r in rows:
         for a in r["troop_ages"]:
+            median, worst = ("", "") if a["median"] is None else (f"{a['median']:g}", a["worst"])
             lines.append(f"| `{r['coalition']}` | {a['date']} | {a['members']} | {a['with_figure']} | "
-                         f"{a['median']:g} | {a['worst']} |")
+                         f"{median} | {worst} |")
     return "\n".join(lines)

@@ -18,10 +18,11 @@ def _state(rec: dict | None) -> tuple:
 def inside(spells: Iterable[tuple[str, str | None, dict]], start: date, end: date) -> list[tuple[str, list]]:
     """(actor, runs) for each actor whose state changes at least twice in (start, end], sorted by
     actor. A run is one state held without a break; runs out of the coalition are left out."""
+    lo, hi = start.isoformat(), end.isoformat()
     by_actor: dict[str, list] = {}
     for s in spells:
-        by_actor.setdefault(s[2]["actor"], []).append(s)
-    lo, hi = start.isoformat(), end.isoformat()
+        if s[0] <= hi and (s[1] is None or s[1] > lo):      # only spells that touch [lo, hi]
+            by_actor.setdefault(s[2]["actor"], []).append(s)
     out = []
     for actor, mine in sorted(by_actor.items()):
         mine.sort(key=lambda s: s[0])

@@ -144,8 +144,16 @@ class Catalogue:
         return self._tiers[source]
 
     def rate(self, source: str, tier: str, original: str | None, note: str | None) -> bool:
-        """Append a rating unless it is the source's current tier already."""
+        """Append a rating unless it is the source's current tier already or this very rating was
+        recorded before: a file read again (a new bundle) re-rates nothing."""
         if self.tier(source) == tier:
+            return False
+        t = schema.source_ratings
+        same = self.conn.execute(sa.select(t.c.id).where(
+            t.c.source_id == source, t.c.tier == tier,
+            t.c.original.is_(None) if original is None else t.c.original == original,
+            t.c.note.is_(None) if note is None else t.c.note == note).limit(1)).first()
+        if same is not None:
             return False
         self.conn.execute(schema.source_ratings.insert().values(
             source_id=source, tier=tier, original=original, note=note, recorded_at=self.recorded_at))

@@ -35,6 +35,10 @@ class CoalitionView:
             starts[at[start]].append(k)
             if end:
                 ends[at[end]].append(k)
+        self._starts, self._ends = starts, ends
+        self._by_actor: dict[str, list[int]] = {}
+        for k, (_, _, rec) in enumerate(spells):
+            self._by_actor.setdefault(rec["actor"], []).append(k)
         open_now: dict[int, None] = {}
         self.points = points
         self.segments: list[tuple[int, ...]] = []      # spells open on [points[i], points[i+1])
@@ -54,6 +58,15 @@ class CoalitionView:
 
     def records_at(self, day: date) -> dict[str, dict]:
         return {self.records[k]["actor"]: self.records[k] for k in self._open(day)}
+
+    def spells_changing(self, start: date, end: date) -> list[tuple]:
+        """The spells of the actors with a spell that starts or ends in (start, end]: all a diff's
+        `within` needs to look at, found by bisection rather than by reading every spell."""
+        i0 = bisect_right(self.points, start.isoformat())
+        i1 = bisect_right(self.points, end.isoformat())
+        actors = {self.records[k]["actor"] for i in range(i0, i1)
+                  for k in self._starts[i] + self._ends[i]}
+        return [self.spells[k] for actor in sorted(actors) for k in self._by_actor[actor]]
 
     def _member(self, k: int) -> Member:
         found = self._members.get(k)

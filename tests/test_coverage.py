@@ -76,6 +76,17 @@ def test_troop_ages_at_each_year_end(ledger):
     assert ages == [
         {"date": "2003-12-31", "members": 2, "with_figure": 2, "median": (286 + 30) / 2, "worst": 286},
         {"date": "2004-12-31", "members": 2, "with_figure": 1, "median": 121, "worst": 121}]
+    ledger.append("withdraw", "test", "2005-03-01", actor="pol", source="s1")
+    ledger.append("milestone", "test", "2006-06-30", label="later", source="s1")
+    # a year end whose members have no figure is shown, as a gap
+    assert _row(ledger)["troop_ages"][-1] == {"date": "2005-12-31", "members": 1, "with_figure": 0,
+                                              "median": None, "worst": None}
+
+
+def test_no_troop_ages_for_a_coalition_without_figures(ledger):
+    ledger.append("join", "test", "2003-03-20", actor="pol", source="s1")
+    ledger.append("milestone", "test", "2005-06-30", label="last event", source="s1")
+    assert _row(ledger)["troop_ages"] == []
 
 
 def test_markdown_and_json_give_the_shares_overall_and_per_coalition(ledger):

@@ -39,3 +39,19 @@ def test_fast_path_steps_aside_when_it_cannot_answer(sqlite_url, tmp_path):
     assert fastread.asof(sqlite_url, "test", day, bundled=True) is None        # bundle not loaded
     assert fastread.asof(f"sqlite:///{tmp_path / 'missing.sqlite'}", "test", day) is None
     assert fastread.asof("postgresql+psycopg://x@127.0.0.1/y", "test", day) is None
+
+
+def test_the_cold_asof_command_never_imports_sqlalchemy(sqlite_url):
+    """The fast path is what keeps a cold `ledger asof` quick: a table of the answer, with each
+    figure's provenance, must not pull in SQLAlchemy (measured in bench/run.py, never timed here)."""
+    import subprocess
+    import sys
+    ledger = Ledger.open(sqlite_url, bundled_data=False)
+    ledger.import_file(data("world.yaml"))
+    ledger.import_file(data("iraq-sample.yaml"))
+    code = ("import sys; from ledger.cli.main import main; sys.argv = ['ledger', '--database', "
+            f"{sqlite_url!r}, '--no-bundled', 'asof', '2004-01-01', '-c', 'test']\n"
+            "try:\n    main()\nexcept SystemExit:\n    pass\n"
+            "print('SQLALCHEMY' if 'sqlalchemy' in sys.modules else 'CLEAN')")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert out.stdout.strip().endswith("CLEAN"), out.stdout + out.stderr

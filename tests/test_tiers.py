@@ -47,3 +47,18 @@ def test_a_tier_that_is_not_one_is_refused_naming_file_line_and_field(ledger, tm
 def test_a_rating_of_an_unknown_source_is_refused(ledger):
     with pytest.raises(InputError, match="unknown source 'nope'"):
         ledger.import_records(_records(("rating", {"source": "nope", "tier": "press"})))
+
+
+def test_a_file_read_again_re_rates_nothing(ledger, tmp_path):
+    """Two files rate one source in turn; reading both again (a new bundle) appends no rating and
+    leaves the later one in force."""
+    first, second = tmp_path / "a.yaml", tmp_path / "a.more.yaml"
+    first.write_text("format: 1\nsources:\n  - {id: x1, title: X, tier: scholarly}\n")
+    second.write_text("format: 1\nratings:\n  - {source: x1, tier: press, note: a copy}\n")
+    for _ in range(2):
+        ledger.import_file(str(first))
+        ledger.import_file(str(second))
+    assert _tier(ledger, "x1") == "press"
+    import sqlalchemy as sa
+    with ledger.engine.connect() as conn:
+        assert conn.execute(sa.text("SELECT count(*) FROM source_ratings WHERE source_id = 'x1'")).scalar() == 2
