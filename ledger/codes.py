@@ -21,8 +21,8 @@ SYSTEMS = ("iso3", "cow", "cowabb", "gw", "vdem", "wikidata")
 PREFIXES = {"iso": "iso3", "iso3": "iso3", "cow": "cow", "ccode": "cow", "cowabb": "cowabb",
             "stateabb": "cowabb", "gw": "gw", "gwcode": "gw", "vdem": "vdem", "wikidata": "wikidata",
             "wd": "wikidata"}
-#: the system a panel is keyed on, and the column that holds its code
-PANEL_SYSTEMS = {"cow": "ccode", "gw": "gwcode", "iso": "iso3", "vdem": "vdem"}
+#: the systems a panel may be keyed on (`--system`), and the code system each means
+PANEL_SYSTEMS = {"cow": "cow", "gw": "gw", "iso": "iso3", "vdem": "vdem"}
 _QID = re.compile(r"^Q[1-9][0-9]*$")
 
 

@@ -176,7 +176,7 @@ def panel(ledger: "Ledger", coalition: str, every: str = "year", start: str | No
     for lo, hi, rec in ledger.spells(coal.id):
         spells.setdefault(rec["actor"], []).append((lo, hi, rec))
     named = set(spells) | {e.actor for e in ledger.log(coal.id) if e.actor}
-    key = codes.PANEL_SYSTEMS[system]
+    keyed = codes.PANEL_SYSTEMS[system]
     rows = []
     for point in ledger.growth(coal.id, every, start, end):
         hi = point.date
@@ -188,7 +188,7 @@ def panel(ledger: "Ledger", coalition: str, every: str = "year", start: str | No
             heir, timeline = _lineage(actor, spells, hi)
             if heir is not None:
                 listed.setdefault(heir, []).extend(timeline)
-        if all_states and system in ("cow", "gw"):
+        if all_states:
             for c in codes.members(system, lo, hi):
                 if _exists(c.actor, hi):
                     listed.setdefault(c.actor, [])
@@ -202,7 +202,7 @@ def panel(ledger: "Ledger", coalition: str, every: str = "year", start: str | No
             notes = sorted({f"continues {r['actor']}" for r in around if r["actor"] != actor})
             code = {s: codes.code_in(actor, s, hi) or codes.code_in(actor, s, lo, hi)
                     for s in ("iso3", "cow", "gw", "vdem")}
-            if not code[{"ccode": "cow", "gwcode": "gw", "iso3": "iso3", "vdem": "vdem"}[key]]:
+            if not code[keyed]:
                 notes.append(f"no {system} code in this period")
             src = tuple(rec["sources"]) if rec is not None and status != "none" else ()
             rows.append(PanelRow(
@@ -225,8 +225,9 @@ def _exists(actor: str, day: str) -> bool:
 
 
 def _lineage(actor: str, spells: dict, day: str) -> tuple[str | None, list]:
-    """The state that stands for `actor` on `day` (itself, or the successor that continues it) and
-    the spells to read for it: the predecessor's up to the day before the succession."""
+    """The state that stands for `actor` on `day` (itself, or the successor that continues it,
+    whose record the predecessor's spells go on being) and those spells; (None, []) where no
+    state stands for it (not yet begun, or dissolved)."""
     timeline = list(spells.get(actor, []))
     if codes.began(actor) > day:
         return None, []
@@ -263,31 +264,23 @@ def _status(rec, timeline: list, day: str) -> str:
     return "withdrawn" if was_in else "none"
 
 
+def _overlap(a: str, b: str | None, lo: str, hi: str) -> int:
+    """Days of the spell [a, b) (b exclusive, None: open) that fall in the period [lo, hi]."""
+    stop = (date.fromisoformat(hi) + timedelta(days=1)).isoformat()
+    start, stop = max(a, lo), min(b, stop) if b is not None else stop
+    return (date.fromisoformat(stop) - date.fromisoformat(start)).days if start < stop else 0
+
+
 def _share(timeline: list, lo: str, hi: str, days: int) -> float:
-    inside = 0
-    for a, b, r in timeline:
-        if r["status"] not in IN:
-            continue
-        start, stop = max(a, lo), min(b, _next(hi)) if b is not None else _next(hi)
-        if start < stop:
-            inside += (date.fromisoformat(stop) - date.fromisoformat(start)).days
-    return inside / days
-
-
-def _next(day: str) -> str:
-    return (date.fromisoformat(day) + timedelta(days=1)).isoformat()
+    return sum(_overlap(a, b, lo, hi) for a, b, r in timeline if r["status"] in IN) / days
 
 
 def _troops(timeline: list, rec, lo: str, hi: str, how: str) -> int | None:
     if how == "end":
         return rec["troops"] if rec is not None and rec["status"] == "member" else None
-    figures = []
-    for a, b, r in timeline:
-        if r["status"] != "member" or r["troops"] is None:
-            continue
-        start, stop = max(a, lo), min(b, _next(hi)) if b is not None else _next(hi)
-        if start < stop:
-            figures.append((r["troops"], (date.fromisoformat(stop) - date.fromisoformat(start)).days))
+    figures = [(r["troops"], _overlap(a, b, lo, hi)) for a, b, r in timeline
+               if r["status"] == "member" and r["troops"] is not None]
+    figures = [(t, n) for t, n in figures if n]
     if not figures:
         return None
     if how == "max":
