@@ -185,22 +185,27 @@ def panel(ledger: "Ledger", coalition: str, every: str = "year", start: str | No
         days = (last - date.fromisoformat(lo)).days + 1
         listed: dict[str, list] = {}
         for actor in sorted(named):
-            heir, timeline = _lineage(actor, spells, hi)
+            heir, timeline = _lineage(actor, spells, lo, hi)
             if heir is not None:
                 listed.setdefault(heir, []).extend(timeline)
         if all_states:
             for c in codes.members(system, lo, hi):
-                if _exists(c.actor, hi):
+                if _lineage(c.actor, {}, lo, hi)[0] == c.actor:
                     listed.setdefault(c.actor, [])
         for actor, timeline in listed.items():
             timeline = _own_first(actor, timeline)
-            rec = _at(timeline, hi)
-            status = _status(rec, timeline, hi)
+            # the row says how things stood at the period's end, or on the last day of a state
+            # that ended inside it without a continuator (the GDR in 1990)
+            at = hi if _exists(actor, hi) else codes.ended(actor)
+            rec = _at(timeline, at)
+            status = _status(rec, timeline, at)
             share = _share(timeline, lo, hi, days)
             shown_troops = _troops(timeline, rec, lo, hi, troops)
             around = [r for a, b, r in timeline if a <= hi and (b is None or b > lo)]
             notes = sorted({f"continues {r['actor']}" for r in around if r["actor"] != actor})
-            code = {s: codes.code_in(actor, s, hi) or codes.code_in(actor, s, lo, hi)
+            if at != hi:
+                notes.append(f"ended {at}")
+            code = {s: codes.code_in(actor, s, at) or codes.code_in(actor, s, lo, hi)
                     for s in ("iso3", "cow", "gw", "vdem")}
             if not code[keyed]:
                 notes.append(f"no {system} code in this period")
@@ -224,17 +229,19 @@ def _exists(actor: str, day: str) -> bool:
     return codes.began(actor) <= day and (gone is None or gone >= day)
 
 
-def _lineage(actor: str, spells: dict, day: str) -> tuple[str | None, list]:
-    """The state that stands for `actor` on `day` (itself, or the successor that continues it,
-    whose record the predecessor's spells go on being) and those spells; (None, []) where no
-    state stands for it (not yet begun, or dissolved)."""
+def _lineage(actor: str, spells: dict, lo: str, hi: str) -> tuple[str | None, list]:
+    """The state that stands for `actor` in the period [lo, hi] and the spells to read for it:
+    itself while it exists at the period's end; the successor that continues it (whose record the
+    predecessor's spells go on being) once it has been continued; itself again if it ended inside
+    the period with no continuator (dissolved, absorbed); (None, []) if it has not begun by the
+    period's end or ended before the period."""
     timeline = list(spells.get(actor, []))
-    if codes.began(actor) > day:
+    if codes.began(actor) > hi:
         return None, []
-    while not _exists(actor, day):
+    while not _exists(actor, hi):
         link = codes.continuing(actor)
         if link is None:
-            return None, []
+            return (actor, timeline) if codes.ended(actor) >= lo else (None, [])
         actor = link.successor      # the same state: its record goes on
     return actor, timeline
 

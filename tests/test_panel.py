@@ -117,3 +117,21 @@ def test_panel_csv_and_monthly_month_column(world):
     esp = {r["month"]: r for r in rows if r["actor"] == "esp"}
     assert esp["4"]["status"] == "member" and esp["5"]["status"] == "withdrawn"
     assert "month" not in panel_csv(world.panel("test", "year"), "year").splitlines()[0].split(",")
+
+
+def test_states_that_end_inside_a_period_without_a_continuator(world):
+    pd = pytest.importorskip("pandas")
+    by = {(r.year, r.actor): r for r in world.panel("test", "year", "1990", "1993", all_states=True)}
+    ddr = by[(1990, "ddr")]                      # absorbed by Germany on 1990-10-03
+    assert (ddr.ccode, ddr.status, ddr.note) == (265, "none", "ended 1990-10-02")
+    assert (1991, "ddr") not in by
+    assert by[(1992, "csk")].ccode == 315 and (1993, "csk") not in by
+    assert by[(1993, "cze")].ccode == 316 and (1992, "cze") not in by
+    assert (1991, "sun") not in by and by[(1991, "rus")].ccode == 365     # Russia continues it
+    frame = pd.DataFrame(_state_years(1990, 1993), columns=["ccode", "year"])
+    panel = world.panel("test", "year", "1990", "1993", all_states=True).to_pandas()
+    merged = frame.merge(panel.dropna(subset=["ccode"]), on=["ccode", "year"], how="left",
+                         validate="one_to_one")
+    unmatched = set(map(tuple, merged[merged["actor"].isna()][["ccode", "year"]].values.tolist()))
+    # West Germany's 260 ends on 1990-10-02 and Germany's row carries 255, valid at the year's end
+    assert unmatched == {(260, 1990)}
