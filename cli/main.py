@@ -2,6 +2,7 @@
 in one place (`main`)."""
 from __future__ import annotations
 
+import json
 import os
 import sys
 from datetime import date
@@ -316,22 +317,31 @@ def blame(obj, date, coalition, actor, known_at, published_by, min_tier, fmt):
 
 
 @cli.command()
-@click.option("--coalition", "-c", required=True, help="Coalition id or alias.")
+@click.option("--coalition", "-c", "coalitions", required=True, multiple=True,
+              help="Coalition id or alias (repeatable with --align).")
 @click.option("--every", type=click.Choice(["year", "month"]), default="year", show_default=True)
 @click.option("--from", "start", metavar="DATE", help="First period.")
 @click.option("--to", "end", metavar="DATE", help="Last period.")
+@click.option("--align", type=click.Choice(["opening"]),
+              help="Treaties side by side, by whole years since each opened for signature.")
 @PUBLISHED_BY
 @MIN_TIER
 @FORMAT
 @COLUMNS
 @click.pass_obj
-def growth(obj, coalition, every, start, end, published_by, min_tier, fmt):
+def growth(obj, coalitions, every, start, end, align, published_by, min_tier, fmt):
     """The coalition's size at the end of each year or month (signed/ratified/parties for treaties).
 
     \b
-    Example:
+    Examples:
       ledger growth --coalition ottawa --every year
+      ledger growth -c ottawa -c rome --align opening
     """
+    if align:
+        return _aligned(obj, coalitions, align, fmt)
+    if len(coalitions) > 1:
+        raise click.UsageError("several coalitions are compared with --align opening")
+    coalition = coalitions[0]
     points = obj.ledger.growth(coalition, every, start, end, published_by=published_by,
                                min_tier=min_tier)
     if fmt == "json":
@@ -343,6 +353,27 @@ def growth(obj, coalition, every, start, end, published_by, min_tier, fmt):
         return _out(_table(["date", "signed", "ratified", "parties", "withdrawn", "uncertain"], rows, fmt))
     rows = [(p.date, p.count, p.troops_total, p.uncertain) for p in points]
     _out(_table(["date", "members", "troops", "uncertain"], rows, fmt))
+
+
+def _aligned(obj, coalitions, align, fmt):
+    """growth --align: JSON and CSV one row per treaty and year; the table one column per treaty."""
+    from ledger.lineage import aligned
+    points = aligned(obj.ledger, coalitions, align)
+    if fmt == "json":
+        return _out(dump_json({"align": align, "coalitions": list(coalitions),
+                               "points": [p.to_dict() for p in points]}))
+    if fmt == "csv":
+        keys = ["coalition", "years", "date", "signed", "ratified", "parties", "withdrawn",
+                "uncertain"]
+        return _out(_table(keys, [[p.to_dict()[k] for k in keys] for p in points], fmt))
+    ids = list(dict.fromkeys(p.coalition for p in points))
+    by = {(p.coalition, p.years): p for p in points}
+    years = sorted({p.years for p in points})
+    rows = [[k] + [cell for c in ids for cell in ((by[c, k].parties, by[c, k].signed)
+                                                   if (c, k) in by else ("", ""))]
+            for k in years]
+    headers = ["years"] + [f"{c} {what}" for c in ids for what in ("parties", "signed")]
+    _out(_table(headers, rows, fmt))
 
 
 @cli.command()
@@ -477,6 +508,9 @@ Event types (actor: names an --actor; then the payload options it takes, * requi
   unsign               actor
   withdraw_treaty      actor  --effective
   revoke_withdrawal    actor  --label
+  conflict_begins      actor  --label
+  conflict_ends        actor  --label
+  treaty_rule                 --rule* JSON --label
   start, end, milestone       --label
   entry_into_force            --label
   count_claim                 --count* --label --measure
@@ -508,6 +542,8 @@ Examples:
 @click.option("--count", type=str, help="count_claim: the member count a source gives.")
 @click.option("--measure", type=click.Choice(["members", "signed", "ratified", "parties"]),
               help="count_claim: what the count counts (default members).")
+@click.option("--rule", metavar="JSON", help='treaty_rule: the rules it states, e.g. '
+              '\'{"withdrawal": {"months": 6}}\' (README, Temporal rules 10).')
 @click.option("--ref", help="correct/retract: the event's id (or #seq).")
 @click.option("--set", "sets", multiple=True, metavar="FIELD=VALUE", help="correct: a field it sets (repeatable).")
 @click.option("--source", "-s", "source_ids", multiple=True, required=True, help="Source id (repeatable).")
@@ -519,13 +555,18 @@ Examples:
 @click.option("--dry-run", is_flag=True, help="Check the event and show what it would change; append nothing.")
 @click.pass_obj
 def append(obj, type, coalition, actor, date, effective, troops, approx, troops_max, role, unmatched,
-           mode, label, count, measure, ref, sets, source_ids, locator, quote, note, key, expect_head,
-           dry_run):
+           mode, label, count, measure, rule, ref, sets, source_ids, locator, quote, note, key,
+           expect_head, dry_run):
     ledger = obj.ledger
     if ref and ref.startswith("#"):
         if not ref[1:].isdigit():
             raise click.BadParameter(f"'{ref}' is not #SEQ", param_hint="--ref")
         ref = ledger.event_id(int(ref[1:]))
+    if rule is not None:
+        try:
+            rule = json.loads(rule)
+        except ValueError as exc:
+            raise click.BadParameter(f"not JSON: {exc}", param_hint="--rule") from None
     fields = {}
     for item in sets:
         if "=" not in item:
@@ -538,8 +579,8 @@ def append(obj, type, coalition, actor, date, effective, troops, approx, troops_
     summary = ledger.append(type, coalition, date, actor=actor, sources=cites, effective=effective,
                             note=note, id=key, expect_head=expect_head, dry_run=dry_run, troops=troops,
                             approx=approx, troops_max=troops_max, role=role, unmatched=unmatched,
-                            mode=mode, label=label, count=count, measure=measure, ref=ref,
-                            set=fields or None)
+                            mode=mode, label=label, count=count, measure=measure, rule=rule,
+                            ref=ref, set=fields or None)
     if summary.duplicate:
         return _out("duplicate: this event from this source is already in the ledger; nothing appended")
     kind = "conflicting (another source disagrees)" if summary.conflicting else "new"

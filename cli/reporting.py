@@ -153,14 +153,17 @@ def report(obj, coalition, start, end, at, output):
               help="Coalition id or alias (repeatable: one panel each).")
 @click.option("--from", "start", metavar="DATE", help="First month.")
 @click.option("--to", "end", metavar="DATE", help="Last month.")
+@click.option("--align", type=click.Choice(["opening"]),
+              help="One panel: the treaties by years since each opened for signature.")
 @OUTPUT
 @click.pass_obj
-def chart(obj, coalitions, start, end, output):
+def chart(obj, coalitions, start, end, align, output):
     """Write the SVG timeline chart of one or more coalitions (members/troops; treaty counts).
 
     \b
-    Example:
+    Examples:
       ledger chart --coalition iraq --coalition ottawa -o chart.svg
+      ledger chart -c ottawa -c rome --align opening -o treaties.svg
     """
     from ledger import report as reports
-    _write(reports.chart(obj.ledger, coalitions, start, end), output)
+    _write(reports.chart(obj.ledger, coalitions, start, end, align), output)

@@ -638,6 +638,8 @@ def _detail(eff) -> str:
         bits.append(f"count {p['count']}")
     if eff.kind == "withdrawn":
         bits.append(f"withdrawal notified {eff.event.date.text} takes effect")
+    if eff.kind == "held":
+        bits.append(f"withdrawal notified {eff.event.date.text} held off: armed conflict")
     if eff.kind == "announce":
         target = eff.event.effective
         bits.append(f"announced; to leave by {target.text}" if target else "announced")

@@ -174,8 +174,8 @@ def _span(coal, events) -> list[Problem]:
 
 def _treaty(coal, events, effects, names) -> list[Problem]:
     out = []
-    rules = Rules.of(coal)
     live = apply_corrections(events)
+    rules = Rules.of(coal, live)
     recorded = [e for e in live if e.type == "entry_into_force"]
     computed = rules.computed_entry_into_force(live)
     if recorded and computed and recorded[0].when.text != computed.text:

@@ -26,37 +26,44 @@ def inside(spells: Iterable[tuple[str, str | None, dict]], start: date, end: dat
     out = []
     for actor, mine in sorted(by_actor.items()):
         mine.sort(key=lambda s: s[0])
-        # the actor's state at the start, then at every day a spell begins or ends in (start, end]
-        runs: list[dict] = []
-        state, open_run = _state(_at(mine, lo)), None
-        if state[0] != "out":
-            open_run = _run(_at(mine, lo), lo)
-        changes = 0
-        for day in sorted({d for s in mine for d in (s[0], s[1]) if d and lo < d <= hi}):
-            rec = _at(mine, day)
-            new = _state(rec)
-            if new == state:
-                continue
-            changes += 1
-            if open_run is not None:
-                open_run["to"] = day
-                runs.append(open_run)
-                open_run = None
-            if new[0] != "out":
-                open_run = _run(rec, day)
-            state = new
-        if open_run is not None:
-            runs.append(open_run)
+        runs, changes = _runs(mine, lo, hi)
         if changes >= 2:
             out.append((actor, runs))
     return out
 
 
-def _at(spells: list, day: str) -> dict | None:
+def _runs(spells: list, lo: str, hi: str) -> tuple[list[dict], int]:
+    """One sweep over an actor's spells (sorted, not overlapping, all touching [lo, hi]): its runs
+    of one state in the period, and how many times its state changed in (lo, hi]."""
+    runs: list[dict] = []
+    state, open_run, changes = ("out", None), None, 0
+
+    def change(day: str, rec: dict | None) -> None:
+        nonlocal state, open_run, changes
+        new = _state(rec)
+        if new == state:
+            return
+        if day > lo:
+            changes += 1
+        if open_run is not None:
+            open_run["to"] = day
+            runs.append(open_run)
+            open_run = None
+        if new[0] != "out":
+            open_run = _run(rec, max(day, lo))
+        state = new
+
+    previous_end = None
     for start, stop, rec in spells:
-        if start <= day and (stop is None or day < stop):
-            return rec
-    return None
+        if previous_end is not None and previous_end < start:
+            change(previous_end, None)          # a gap: out of the coalition in between
+        change(start, rec)
+        previous_end = stop
+    if previous_end is not None and previous_end <= hi:
+        change(previous_end, None)
+    if open_run is not None:
+        runs.append(open_run)
+    return runs, changes
 
 
 def _run(rec: dict, day: str) -> dict:

@@ -26,7 +26,7 @@ from . import treaty as treaty_rules
 
 # Order of effects on the same day: entering before changing before leaving.
 RANK = {"join": 0, "sign": 0, "note": 0, "ratify": 1, "troops": 1, "party": 2, "announce": 3,
-        "notify": 3, "unsign": 4, "leave": 4, "withdrawn": 4, "end": 5}
+        "notify": 3, "held": 3, "unsign": 4, "leave": 4, "withdrawn": 4, "end": 5}
 
 KIND_OF = {"join": "join", "commit_troops": "troops", "withdraw": "leave",
            "announce_withdrawal": "announce", "sign_treaty": "sign", "ratify": "ratify",
@@ -219,18 +219,28 @@ def expand(coalition: Coalition, events: Iterable[Event], evidence: Evidence) ->
     """The coalition's timeline of effects, sorted by (lo, hi, rank, seq)."""
     settled = settle_disputes(apply_corrections(events), evidence)
     effects: list[Effect] = []
-    rules = treaty_rules.Rules.of(coalition) if coalition.kind == "treaty" else None
+    rules = (treaty_rules.Rules.of(coalition, [ev for ev, _ in settled])
+             if coalition.kind == "treaty" else None)
     in_force = rules.entry_into_force([ev for ev, _ in settled]) if rules else None
     revoked = [ev for ev, _ in settled if ev.type == "revoke_withdrawal"]
+    conflicts = treaty_rules.conflicts_of([ev for ev, _ in settled]) if rules else {}
     for ev, disputed in settled:
         kind = KIND_OF.get(ev.type, "note")
         # an event that changes no state is shown when it was made, with its target (rule 2)
         when = ev.date if kind in ("announce", "note") else ev.when
         if ev.type == "withdraw_treaty":
             effects.append(_effect(ev, "notify", ev.date, disputed))
-            when = ev.effective or rules.withdrawal_effective(ev.date)
-            if not any(r.actor == ev.actor and ev.date.lo <= r.date.lo and r.date.hi < when.lo
-                       for r in revoked):
+            due = when = ev.effective or rules.withdrawal_effective(ev.date)
+            holding = None
+            if ev.effective is None:
+                # the treaty's period may end during an armed conflict of the withdrawing state
+                holding, when = rules.held_by_conflict(due, conflicts.get(ev.actor, []))
+            if any(r.actor == ev.actor and ev.date.lo <= r.date.lo
+                   and (when is None or r.date.hi < when.lo) for r in revoked):
+                continue
+            if holding is not None:
+                effects.append(_effect(ev, "held", due, ()))
+            if when is not None:
                 effects.append(_effect(ev, "withdrawn", when, disputed))
             continue
         if ev.type == "ratify":

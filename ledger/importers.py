@@ -7,8 +7,10 @@ Formats:
               `NA` or empty. Actor cells are ISO 3166-1 alpha-3 codes (any case) or names/aliases.
               Rule: the exit date is the first day outside the coalition, so a row gives `join` on
               the join date and `withdraw` dated the exit date (not a member on that day).
-  untc        a UN Treaty Collection status table, pasted as text (tab separated) or saved as CSV:
-              Participant, Signature, Ratification/Accession... with the markers `a` accession,
+  untc        a UN Treaty Collection status table, pasted as text (tab separated), saved as CSV, or
+              the stored text of the status page with its cells run together (see
+              `_untc_page_rows`): Participant, Signature, [Provisional application (n), skipped,]
+              Ratification/Accession... with the markers `a` accession,
               `A` acceptance, `AA` approval, `d` succession after the date (none: ratification), and
               dates like "3 Dec 1997". Gives `sign_treaty` and `ratify` events. Footnote numbers after a
               participant's name are dropped; names are matched to actors by name and alias.
@@ -180,7 +182,45 @@ def untc_records(path: str, ledger: "Ledger", *, coalition: str, source: str) ->
     text = _read_text(path)
     names = _Names(ledger)
     head = next((ln for ln in text.splitlines() if ln.strip().lower().startswith("participant")), "")
-    rows = _rows(path, text, "\t" if "\t" in head else ",")
+    page = _PAGE_HEAD.match(head.strip())
+    if "\t" not in head and page and re.search(_PAGE_DATE, head[page.end():]):
+        rows = _untc_page_rows(path, text)      # the rows run on from the heading
+    else:
+        rows = _untc_table_rows(path, text, "\t" if "\t" in head else ",")
+    base = os.path.basename(path)
+    out = []
+    for line, name, signed_text, bound_text, sig_col, rat_col in rows:
+        name = re.sub(r"[\s\d,*]+$", "", name)      # footnote numbers after the name
+        if not name:
+            raise InputError("no participant", file=path, line=line, field="Participant")
+        actor = names.find(name)
+        cite = {"source": source, "locator": f"{base}, line {line} ({name})"}
+        signed = table_date(signed_text, path, line, sig_col) if signed_text else None
+        if signed:
+            out.append(_event({"type": "sign_treaty", "coalition": coalition, "actor": actor,
+                               "date": signed, "sources": [cite]}, path, line,
+                              {"actor": "Participant", "date": sig_col}))
+        if bound_text:
+            m = _UNTC_CELL.match(bound_text)
+            if not m:
+                raise InputError(f"'{bound_text}' is not a date with an optional marker "
+                                 "(a, A, AA, d)", file=path, line=line, field=rat_col)
+            bound = table_date(m[1], path, line, rat_col)
+            out.append(_event({"type": "ratify", "coalition": coalition, "actor": actor,
+                               "date": bound, "mode": UNTC_MODES[m[2] or ""], "sources": [cite]},
+                              path, line, {"actor": "Participant", "date": rat_col,
+                                           "mode": rat_col}))
+        if not signed and not bound_text:
+            raise InputError("neither a signature nor a ratification date", file=path, line=line,
+                             field=sig_col)
+    return out
+
+
+def _untc_table_rows(path: str, text: str, delimiter: str) -> Iterator[tuple]:
+    """(line, participant, signature cell, consent cell, column names) of a pasted or CSV table.
+    The columns are found by their headings: the treaties of the 2000s have a "Provisional
+    application (n)" column between the signature and the consent to be bound, which is skipped."""
+    rows = _rows(path, text, delimiter)
     header = None
     for line, cells in rows:
         if cells and cells[0].strip().lower().startswith("participant"):
@@ -192,39 +232,71 @@ def untc_records(path: str, ledger: "Ledger", *, coalition: str, source: str) ->
         raise InputError("expected the columns Participant, Signature and Ratification, "
                          "Acceptance(A), Approval(AA), Accession(a), Succession(d)", file=path,
                          line=line)
-    sig_col, rat_col = header[1] or "Signature", header[2] or "Ratification"
-    base = os.path.basename(path)
-    out = []
+    lower = [h.lower() for h in header]
+    sig = next((i for i, h in enumerate(lower) if "signature" in h), 1)
+    rat = next((i for i, h in enumerate(lower) if i > 0 and i != sig and "provisional" not in h
+                and any(w in h for w in ("ratification", "accession", "acceptance"))), 2)
+    sig_col, rat_col = header[sig] or "Signature", header[rat] or "Ratification"
+    seen = False
     for line, cells in rows:
         if not any(c.strip() for c in cells):
-            if out:
-                break                       # the table ends at the first blank line after it
+            if seen:
+                return                      # the table ends at the first blank line after it
             continue
-        cells = [c.replace("\xa0", " ").strip() for c in cells] + ["", ""]
-        name = re.sub(r"[\s\d,*]+$", "", cells[0])      # footnote numbers after the name
-        if not name:
-            raise InputError("no participant", file=path, line=line, field="Participant")
-        actor = names.find(name)
-        cite = {"source": source, "locator": f"{base}, line {line} ({name})"}
-        signed = table_date(cells[1], path, line, sig_col) if cells[1] else None
-        if signed:
-            out.append(_event({"type": "sign_treaty", "coalition": coalition, "actor": actor,
-                               "date": signed, "sources": [cite]}, path, line,
-                              {"actor": "Participant", "date": sig_col}))
-        if cells[2]:
-            m = _UNTC_CELL.match(cells[2])
-            if not m:
-                raise InputError(f"'{cells[2]}' is not a date with an optional marker "
-                                 "(a, A, AA, d)", file=path, line=line, field=rat_col)
-            bound = table_date(m[1], path, line, rat_col)
-            out.append(_event({"type": "ratify", "coalition": coalition, "actor": actor,
-                               "date": bound, "mode": UNTC_MODES[m[2] or ""], "sources": [cite]},
-                              path, line, {"actor": "Participant", "date": rat_col,
-                                           "mode": rat_col}))
-        if not signed and not cells[2]:
-            raise InputError("neither a signature nor a ratification date", file=path, line=line,
-                             field=sig_col)
-    return out
+        seen = True
+        cells = [c.replace("\xa0", " ").strip() for c in cells] + [""] * len(header)
+        yield line, cells[0], cells[sig], cells[rat], sig_col, rat_col
+
+
+_PAGE_DATE = r"\d{1,2} (?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) \d{4}"
+# a date and its marker; a marker is followed by a space, a date, the next name or the end
+_PAGE_ENTRY = re.compile(rf"({_PAGE_DATE})(?: ?(AA|A|a|d|n)(?=[\s\d<]|[A-Z][a-z]|$))?")
+_PAGE_HEAD = re.compile(r"^Participant.*?(?:Ratification|Succession\s*\(d\))", re.S)
+
+
+def _untc_page_rows(path: str, text: str) -> Iterator[tuple]:
+    """Rows of the status page as its stored text gives it (the MTDSG page with its markup taken
+    out): the headings run into one another and into the rows, which run into one another on the
+    line of the heading ("Angola 3 Dec 2008 Antigua and Barbuda16 Jul 2010 23 Aug 2010 ...").
+    A participant is the text before its dates; a date marked `n` is a provisional application
+    (skipped); of the others the first is the signature and the second the consent to be bound,
+    and a lone date is the consent if it has a marker (a, A, AA, d), else the signature."""
+    lines = text.splitlines()
+    at = next(i for i, ln in enumerate(lines) if ln.strip().lower().startswith("participant"))
+    head = _PAGE_HEAD.match(lines[at].strip())
+    if head is None:
+        raise InputError("the heading 'Participant ... Ratification' does not end where the rows "
+                         "begin", file=path, line=at + 1, field="Participant")
+    body = re.sub(r"<superscript>\s*\d+\s*</superscript>|<[^>]+>", "",
+                  lines[at].strip()[head.end():]).replace("\xa0", " ")
+    line, sig_col, rat_col = at + 1, "Signature", "Ratification"
+    rows: list[list] = []                      # [name, [(date, marker), ...]]
+    pos = 0
+    for m in _PAGE_ENTRY.finditer(body):
+        between = body[pos:m.start()]
+        if between.strip() or not rows:
+            rows.append([between.strip(), []])
+        rows[-1][1].append((m[1], m[2] or ""))
+        pos = m.end()
+    if body[pos:].strip():
+        raise InputError(f"'{body[pos:].strip()[:40]}' has no date after it (is the page cut "
+                         "short?)", file=path, line=line, field="Participant")
+    for name, entries in rows:
+        dates = [(d, mark) for d, mark in entries if mark != "n"]
+        if len(dates) > 2:
+            raise InputError(f"{name}: {len(dates)} dates where the table has two columns",
+                             file=path, line=line, field=rat_col)
+        if len(dates) == 1 and not dates[0][1]:
+            dates = [dates[0], ("", "")]     # a lone plain date is a signature
+        elif len(dates) == 1:
+            dates = [("", ""), dates[0]]
+        elif dates and dates[0][1]:
+            raise InputError(f"{name}: the signature {dates[0][0]} carries the marker "
+                             f"'{dates[0][1]}'", file=path, line=line, field=sig_col)
+        if not dates:
+            dates = [("", ""), ("", "")]
+        signed, (bound, mark) = dates[0][0], dates[1]
+        yield line, name, signed, f"{bound} {mark}".strip(), sig_col, rat_col
 
 
 # -- Wikidata SPARQL results -------------------------------------------------------------------------

@@ -75,6 +75,15 @@ def _mode(name: str, value: Any) -> str:
     return value
 
 
+def _rule(name: str, value: Any) -> dict:
+    from .treaty import check_rules     # treaty.py builds on this module
+    try:
+        return check_rules(value)
+    except InputError as exc:
+        raise InputError(exc.message, field=f"{name}.{exc.field.removeprefix('treaty.')}"
+                         if exc.field else name) from None
+
+
 MEASURES = ("members", "signed", "ratified", "parties")
 
 
@@ -86,7 +95,7 @@ def _measure(name: str, value: Any) -> str:
 
 PAYLOAD_FIELDS: dict[str, Callable[[str, Any], Any]] = {
     "troops": _int, "troops_max": _int, "count": _int, "approx": _bool, "unmatched": _bool,
-    "role": _text, "label": _text, "mode": _mode, "ref": _text, "measure": _measure,
+    "role": _text, "label": _text, "mode": _mode, "ref": _text, "rule": _rule, "measure": _measure,
 }
 
 
@@ -122,6 +131,12 @@ EVENT_TYPES: dict[str, EventType] = {t.name: t for t in (
               "withdrawal notified on its date, effective on its effective date (or by the treaty's rule)"),
     EventType("revoke_withdrawal", True, ("treaty",), (), ("label",),
               "a notified treaty withdrawal is revoked before it takes effect: it never does"),
+    EventType("treaty_rule", False, ("treaty",), ("rule",), ("label",),
+              "states treaty rules the coalition's declaration left out (or restates them), citing the text"),
+    EventType("conflict_begins", True, ("treaty",), (), ("label",),
+              "the actor's armed conflict begins (holds off a withdrawal under an armed-conflict rule)"),
+    EventType("conflict_ends", True, ("treaty",), (), ("label",),
+              "the actor's armed conflict ends (a withdrawal it held off takes effect)"),
     EventType("start", False, _ALL, (), ("label",), "the coalition or operation begins"),
     EventType("end", False, _ALL, (), ("label",), "the coalition ends: every member leaves"),
     EventType("entry_into_force", False, ("treaty",), (), ("label",), "the treaty enters into force"),

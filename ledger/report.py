@@ -14,6 +14,7 @@ from datetime import date
 from typing import TYPE_CHECKING, Sequence
 
 from .model import Coalition, Source
+from .lineage import AlignedPoint
 from .results import AsOf, Diff, GrowthPoint
 
 if TYPE_CHECKING:
@@ -30,6 +31,9 @@ class Series:
     label: str
     values: tuple[int, ...]
     axis: str = "left"          # "left" or "right" (troops)
+    colour: int | None = None   # index into COLOURS (default: the series' place)
+    dashed: bool = False
+    legend: str | None = None   # the legend's entry; "" for none (default: the label)
 
 
 @dataclass(frozen=True)
@@ -38,6 +42,7 @@ class Panel:
     dates: tuple[str, ...]      # the month ends
     series: tuple[Series, ...]
     uncertain: tuple[int, ...]  # actors uncertain in each month
+    ticks: tuple[tuple[int, str], ...] | None = None    # (point, label); default: the years
 
 
 def panel_for(ledger: "Ledger", coalition: str, start: str | None = None,
@@ -130,14 +135,10 @@ def _panel(p: Panel, width: int, height: int) -> list[str]:
             out.append(f'<text x="{left + w + 6}" y="{y + 4:.1f}" fill="{COLOURS[1]}">{_fmt(v)}</text>')
     out.append(f'<line x1="{left}" x2="{left + w}" y1="{top + h}" y2="{top + h}" stroke="#333"/>')
     out.append(f'<line x1="{left}" x2="{left}" y1="{top}" y2="{top + h}" stroke="#333"/>')
-    # year ticks
-    years = sorted({d[:4] for d in p.dates})
-    every = max(1, -(-len(years) // 12))
-    for i, d in enumerate(p.dates):
-        if d[5:7] == "01" and (int(d[:4]) % every == 0) or (i == 0 and len(years) == 1):
-            out.append(f'<line x1="{x(i):.1f}" x2="{x(i):.1f}" y1="{top + h}" y2="{top + h + 4}" '
-                       f'stroke="#333"/>')
-            out.append(f'<text x="{x(i):.1f}" y="{top + h + 16}" text-anchor="middle">{d[:4]}</text>')
+    for i, label in (p.ticks if p.ticks is not None else _year_ticks(p.dates)):
+        out.append(f'<line x1="{x(i):.1f}" x2="{x(i):.1f}" y1="{top + h}" y2="{top + h + 4}" '
+                   f'stroke="#333"/>')
+        out.append(f'<text x="{x(i):.1f}" y="{top + h + 16}" text-anchor="middle">{label}</text>')
     # the series, as steps (membership changes on a day and stays)
     for k, s in enumerate(p.series):
         top_v = axes[s.axis][0]
@@ -147,15 +148,18 @@ def _panel(p: Panel, width: int, height: int) -> list[str]:
             if i:
                 pts.append(f"{x(i):.1f},{y(s.values[i - 1]):.1f}")
             pts.append(f"{x(i):.1f},{y(v):.1f}")
-        colour = COLOURS[k % len(COLOURS)]
-        dash = ' stroke-dasharray="5,3"' if s.axis == "right" else ""
+        colour = COLOURS[(k if s.colour is None else s.colour) % len(COLOURS)]
+        dash = ' stroke-dasharray="5,3"' if s.axis == "right" or s.dashed else ""
         out.append(f'<polyline class="series" data-series="{html.escape(s.label)}" fill="none" '
                    f'stroke="{colour}" stroke-width="2"{dash} points="{" ".join(pts)}"/>')
-        lx = left + 10 + k * 120
+        entries = [t for t in p.series if t.legend != ""]
+        if s.legend == "":
+            continue
+        lx = left + 10 + entries.index(s) * (120 if len(entries) <= 6 else w // len(entries))
         out.append(f'<line x1="{lx}" x2="{lx + 18}" y1="32" y2="32" stroke="{colour}" '
                    f'stroke-width="2"{dash}/>')
         suffix = " (right axis)" if s.axis == "right" else ""
-        out.append(f'<text x="{lx + 22}" y="36">{html.escape(s.label + suffix)}</text>')
+        out.append(f'<text x="{lx + 22}" y="36">{html.escape((s.legend or s.label) + suffix)}</text>')
     if any(p.uncertain):
         lx = left + 10 + len(p.series) * 120 + (40 if any(s.axis == "right" for s in p.series) else 0)
         out.append(f'<rect x="{lx}" y="26" width="14" height="12" fill="{UNCERTAIN_FILL}" '
@@ -163,9 +167,40 @@ def _panel(p: Panel, width: int, height: int) -> list[str]:
     return out
 
 
+def _year_ticks(dates: Sequence[str]) -> list[tuple[int, str]]:
+    years = sorted({d[:4] for d in dates})
+    every = max(1, -(-len(years) // 12))
+    return [(i, d[:4]) for i, d in enumerate(dates)
+            if d[5:7] == "01" and (int(d[:4]) % every == 0) or (i == 0 and len(years) == 1)]
+
+
+def aligned_panel(points: Sequence[AlignedPoint]) -> Panel:
+    """One panel for `growth --align opening`: each treaty's parties (solid) and signatories
+    (dashed, same colour) by whole years since it opened for signature."""
+    ids = list(dict.fromkeys(p.coalition for p in points))
+    n = max((p.years for p in points), default=-1) + 1
+    by = {(p.coalition, p.years): p for p in points}
+
+    def values(c: str, what: str) -> tuple[int, ...]:
+        # a younger treaty's line ends at its last anniversary
+        return tuple(getattr(by[c, k], what) for k in range(n) if (c, k) in by)
+    # one legend entry per treaty (its colour); the title says which line is which
+    series = tuple(Series(f"{c} {what}", values(c, what), colour=i, dashed=what == "signed",
+                          legend=c if what == "parties" else "")
+                   for i, c in enumerate(ids) for what in ("parties", "signed"))
+    every = max(1, -(-n // 15))
+    return Panel("Parties (solid) and signatories (dashed) by years since opening for signature",
+                 tuple(str(k) for k in range(n)), series, tuple(0 for _ in range(n)),
+                 tuple((k, str(k)) for k in range(0, n, every)))
+
+
 def chart(ledger: "Ledger", coalitions: Sequence[str], start: str | None = None,
-          end: str | None = None) -> str:
-    """The SVG chart of one or more coalitions (one panel each)."""
+          end: str | None = None, align: str | None = None) -> str:
+    """The SVG chart of one or more coalitions (one panel each), or with `align` one panel of the
+    treaties side by side (see `lineage`)."""
+    if align:
+        from .lineage import aligned
+        return chart_svg([aligned_panel(aligned(ledger, coalitions, align))])
     return chart_svg([panel_for(ledger, c, start, end) for c in coalitions])
 
 

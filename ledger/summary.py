@@ -26,8 +26,9 @@ def summarise(cid: str, name: str, kind: str, day: date, known: str | None, recs
 
 def answer(cid: str, name: str, kind: str, day: date, known: str | None, recs: list,
            members: tuple[Member, ...], claims: list, former: tuple[Former, ...] = (),
-           horizon: tuple[int, int] = HORIZON) -> AsOf:
-    """The answer from a day's records and its members (already built and sorted)."""
+           horizon: tuple[int, int] = HORIZON, stale: dict | None = None) -> AsOf:
+    """The answer from a day's records and its members (already built and sorted). `stale`
+    keeps the stale copy of a member (by id) for a caller that asks about many days."""
     certain = [r for r in recs if not r["uncertain"]]
     counts = None
     if kind == "treaty":
@@ -38,11 +39,19 @@ def answer(cid: str, name: str, kind: str, day: date, known: str | None, recs: l
     troops = sum(r["troops"] or 0 for r in certain if r["status"] in IN)
     uncertain = sum(1 for m in members if m.uncertain)
     cutoff = before(day, horizon)
-    members = tuple(replace(m, stale=True) if is_stale(m, cutoff) else m for m in members)
+    stale = {} if stale is None else stale
+    members = tuple(_stale(m, stale) if is_stale(m, cutoff) else m for m in members)
     known_figures = [m for m in members if not m.uncertain and m.troops is not None]
     return AsOf(cid, name, kind, day.isoformat(), known, count, troops, members, uncertain, counts,
                 tuple(claims), stale_after=horizon_text(horizon), troops_known=len(known_figures),
                 troops_stale=sum(1 for m in known_figures if m.stale), former=former)
+
+
+def _stale(m: Member, copies: dict) -> Member:
+    found = copies.get(id(m))
+    if found is None:
+        found = copies[id(m)] = replace(m, stale=True)
+    return found
 
 
 def is_stale(m: Member, cutoff: date) -> bool:

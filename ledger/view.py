@@ -27,6 +27,9 @@ class CoalitionView:
         self.spells = spells
         self.records = [rec for _, _, rec in spells]
         self._members: dict[int, Member] = {}
+        self._formers: dict[int, object] = {}
+        self._segment_answers: dict[int, tuple] = {}
+        self._stale: dict[int, Member] = {}      # id of a member -> the same, marked stale
         points = sorted({s[0] for s in spells} | {s[1] for s in spells if s[1]})
         at = {day: i for i, day in enumerate(points)}
         starts: list[list[int]] = [[] for _ in points]
@@ -68,6 +71,12 @@ class CoalitionView:
                   for k in self._starts[i] + self._ends[i]}
         return [self.spells[k] for actor in sorted(actors) for k in self._by_actor[actor]]
 
+    def _former(self, k: int):
+        found = self._formers.get(k)
+        if found is None:
+            found = self._formers[k] = former_member(self.records[k], self.names, self.cites)
+        return found
+
     def _member(self, k: int) -> Member:
         found = self._members.get(k)
         if found is None:
@@ -75,14 +84,19 @@ class CoalitionView:
         return found
 
     def asof(self, day: date, horizon: tuple[int, int] = HORIZON) -> AsOf:
-        spells = self._open(day)
-        recs = [self.records[k] for k in spells]
-        members = sorted((self._member(k) for k, r in zip(spells, recs) if r["status"] in IN),
-                         key=sort_key)
-        former = sorted((former_member(r, self.names, self.cites) for r in recs
-                         if r["status"] in OUT), key=sort_key)
+        i = bisect_right(self.points, day.isoformat()) - 1
+        found = self._segment_answers.get(i)
+        if found is None:       # what is the same on every day of the segment
+            spells = self.segments[i] if i >= 0 else ()
+            recs = [self.records[k] for k in spells]
+            members = tuple(sorted((self._member(k) for k, r in zip(spells, recs)
+                                    if r["status"] in IN), key=sort_key))
+            former = tuple(sorted((self._former(k) for k, r in zip(spells, recs)
+                                   if r["status"] in OUT), key=sort_key))
+            found = self._segment_answers[i] = (recs, members, former)
+        recs, members, former = found
         upto = self._claims[:bisect_right(self._claim_days, day.isoformat())]
         claims = [dict(c) for _, _, c in sorted(upto, key=lambda c: c[1])]
         c = self.coalition
-        return answer(c.id, c.name, c.kind, day, None, recs, tuple(members), claims,
-                      tuple(former), horizon)
+        return answer(c.id, c.name, c.kind, day, None, recs, members, claims, former, horizon,
+                      self._stale)

@@ -100,6 +100,37 @@ def test_ottawa_milestones(world):
     assert "fin" not in members(world, "2026-01-10", "ottawa")
 
 
+def test_ukraine_notice_of_2025_is_held_off_by_the_armed_conflict(world):
+    # notified on 18 July 2025; the six months end on 18 January 2026, in the war (Art. 20(3))
+    assert members(world, "2027-01-01", "ottawa")["ukr"].status == "party"
+    rows = [(r.date, r.effect) for r in world.replay("ottawa", "2025-01-01") if r.actor == "ukr"]
+    assert ("2025-07-18", "notify") in rows and ("2026-01-18", "held") in rows
+    assert not any(effect == "withdrawn" for _, effect in rows)
+
+
+def test_ccm_milestones(world):
+    # the 30th instruments (Burkina Faso and Moldova, 16 February 2010) give 1 August 2010, Art. 17(1):
+    # the rule and the recorded entry into force agree (check notes any difference)
+    assert world.asof("2010-07-31", "ccm-2008").counts["parties"] == 0
+    assert world.asof("2010-08-01", "ccm-2008").counts["parties"] == 30
+    assert not [p for p in world.check() if "entry into force recorded" in p.message
+                and p.coalition == "ccm-2008"]
+    # a later state: Ecuador deposited on 11 May 2010, bound from 1 November 2010 (Art. 17(2))
+    assert members(world, "2010-11-01", "ccm-2008")["ecu"].since == "2010-11-01"
+    # Lithuania's withdrawal took effect on 6 March 2025
+    assert members(world, "2025-03-05", "ccm-2008")["ltu"].status == "party"
+    assert "ltu" not in members(world, "2025-03-06", "ccm-2008")
+
+
+def test_g20_cancun_milestones(world):
+    # the twenty co-sponsors of 20 August 2003, then the coalition of the leaving
+    at_cancun = members(world, "2003-09-10", "g20-cancun-2003")
+    assert {"bra", "ind", "chn", "zaf", "arg", "cri", "per", "slv"} <= set(at_cancun)
+    assert "cri" in members(world, "2003-10-08", "g20-cancun-2003")
+    after = members(world, "2003-11-01", "g20-cancun-2003")
+    assert not {"cri", "per", "slv"} & set(after) and {"bra", "ind", "chn"} <= set(after)
+
+
 def test_rome_milestones(world):
     assert world.asof("2002-06-30", "rome").counts["parties"] == 0
     on_entry = world.asof("2002-07-01", "rome")

@@ -119,3 +119,34 @@ def test_poland_leaves_with_its_last_900_in_october_2008(world):
     poland = members(world, "2008-10-27")["pol"]
     assert poland.troops == 900 and "upi-2008-10-04-polish-leaving" in source_ids(poland)
     assert "pol" not in members(world, "2008-10-28")
+
+
+def test_count_claims_of_iraq_and_the_white_house_list_are_explained(world):
+    # cumulative counts (Bush's 41, AP's 38) and lists counted with the United States (AFP's 49
+    # "including the United States") are corrected to say what they count, with a note
+    problems = [p for p in world.check() if p.level == "problem"
+                and p.coalition in ("iraq-2003", "coalition-of-the-willing-2003")]
+    assert problems == []
+
+
+def test_japans_air_unit_at_the_2007_year_end(world):
+    # KUNA, 10 July 2007: about 200 ASDF personnel flying into Iraq from Kuwait
+    japan = members(world, "2007-12-31")["jpn"]
+    assert japan.troops == 200 and not japan.stale
+
+
+def test_the_2006_year_end_has_figures_of_the_second_half_of_2006(world):
+    on = members(world, "2006-12-31")
+    assert on["kor"].troops == 2300      # Yonhap, 28 November 2006
+    assert on["pol"].troops == 900       # Xinhua, 8 December 2006
+    assert on["rou"].troops == 628       # AP, 30 August 2006 (Defence Ministry figure)
+    assert on["aus"].troops == 1400      # Australian Minister for Defence, 4 September 2006
+    assert not {"kor", "pol", "rou", "aus", "slv"} & stale_at(world, "2006-12-31")
+
+
+def test_the_2005_year_end_has_japan_korea_and_italy_from_december_2005(world):
+    on = members(world, "2005-12-31")
+    assert on["jpn"].troops == 500       # BBC, 8 December 2005
+    assert on["kor"].troops == 3200      # Al Jazeera, 30 December 2005 (cut to 2,300 in 2006)
+    assert on["ita"].troops == 2900      # the same item
+    assert not {"jpn", "kor", "ita"} & stale_at(world, "2005-12-31")

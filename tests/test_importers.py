@@ -205,6 +205,60 @@ def test_untc_bad_row_appends_nothing_and_names_line_and_column(world, tmp_path)
     assert "Polandia" in str(err.value) and world.log("mine-ban") == []
 
 
+# The stored copy of a UNTC status page is the page's text with its markup taken out: headings
+# and rows run together on one line. A SAMPLE written for the tests in that layout (real-looking rows,
+# not checked against the UNTC): a provisional application (n), a footnote after a name, markers
+# glued to the next name, an approval (AA) before a name that begins with A, and a lone date.
+PAGE = ("CHAPTER XXVI\nDISARMAMENT\n6Convention on Cluster MunitionsDublin, 30 May 2008\n"
+        "ParticipantSignatureProvisional application(n)Approval(AA), Acceptance(A), Accession(a), "
+        "RatificationAndorra 9 Apr 2013 aAngola 3 Dec 2008 Antigua and Barbuda16 Jul 2010 "
+        "23 Aug 2010 Belize<superscript>1</superscript> 2 Sep 2014 n 2 Sep 2014 aCuba 6 Apr 2016 "
+        "aCyprus23 Sep 2009 Denmark 3 Dec 2008 12 Feb 2010 AAAustria 3 Dec 2008 2 Apr 2009 A"
+        "Ecuador 3 Dec 2008 11 May 2010\n1 Footnote text, ignored.\n")
+
+
+def test_untc_page_text_with_the_cells_run_together(world, tmp_path):
+    path = tmp_path / "XXVI-6.txt"
+    path.write_text(PAGE, encoding="utf-8")
+    summary = import_table(world, str(path), "untc", coalition="mine-ban", source="untc")
+    by = {}
+    for e in world.log("mine-ban"):
+        by.setdefault(e.actor, []).append((e.type, e.date.text, e.payload.get("mode")))
+    assert by == {
+        "and": [("ratify", "2013-04-09", "accession")],
+        "ago": [("sign_treaty", "2008-12-03", None)],
+        "atg": [("sign_treaty", "2010-07-16", None), ("ratify", "2010-08-23", "ratification")],
+        "blz": [("ratify", "2014-09-02", "accession")],          # the provisional application skipped
+        "cub": [("ratify", "2016-04-06", "accession")],
+        "cyp": [("sign_treaty", "2009-09-23", None)],
+        "dnk": [("sign_treaty", "2008-12-03", None), ("ratify", "2010-02-12", "approval")],
+        "aut": [("sign_treaty", "2008-12-03", None), ("ratify", "2009-04-02", "acceptance")],
+        "ecu": [("sign_treaty", "2008-12-03", None), ("ratify", "2010-05-11", "ratification")],
+    }
+    assert summary.new == 13
+    assert world.log("mine-ban", "cyp")[0].sources[0].locator == "XXVI-6.txt, line 4 (Cyprus)"
+
+
+def test_untc_page_cut_short_appends_nothing(world, tmp_path):
+    path = tmp_path / "cut.txt"
+    path.write_text(PAGE.replace("11 May 2010\n", "11 May 2010 El Salvador 3 Dec\n"), encoding="utf-8")
+    with pytest.raises(InputError, match="El Salvador 3 Dec' has no date after it") as err:
+        import_table(world, str(path), "untc", coalition="mine-ban", source="untc")
+    assert err.value.line == 4 and world.log("mine-ban") == []
+
+
+def test_untc_table_with_a_provisional_application_column(world, tmp_path):
+    path = tmp_path / "att.txt"
+    path.write_text("Participant\tSignature\tProvisional application under article 23(n)\t"
+                    "Approval(AA), Acceptance(A), Accession(a), Ratification\n"
+                    "Antigua and Barbuda\t 3 Jun 2013\t12 Aug 2013 n\t12 Aug 2013\n"
+                    "Andorra\t18 Dec 2014\t\t\n", encoding="utf-8")
+    import_table(world, str(path), "untc", coalition="mine-ban", source="untc")
+    assert [(e.actor, e.type, e.date.text) for e in world.log("mine-ban")] == [
+        ("atg", "sign_treaty", "2013-06-03"), ("atg", "ratify", "2013-08-12"),
+        ("and", "sign_treaty", "2014-12-18")]
+
+
 # -- Wikidata ---------------------------------------------------------------------------------------
 
 def _binding(item, label, start, end=None, ref=None, precision=None):
