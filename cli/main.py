@@ -9,6 +9,8 @@ from datetime import date
 
 import click
 
+from ledger.results import event_text
+
 from .render import FORMATS, dump_json, legend, sources_cell, table, terminal_width
 
 FORMAT = click.option("--format", "fmt", type=click.Choice(FORMATS), default="table",
@@ -227,7 +229,7 @@ def diff(obj, start, end, coalition, known_at, published_by, min_tier, fmt):
                            ("changed", result.changed)):
         for c in changes:
             rows.append((label, c.actor, c.name, _view(c.before), _view(c.after),
-                         f"#{c.event['seq']} {c.event['type']} {c.event['date']}" if c.event else "",
+                         event_text(c.event),
                          _sources([s["id"] for s in c.sources], fmt)))
     body = _table(["change", "actor", "name", "before", "after", "event", "sources"], rows, fmt)
     inside = [(w.actor, w.name, w.text()) for w in result.within]
@@ -303,8 +305,8 @@ def blame(obj, date, coalition, actor, known_at, published_by, min_tier, fmt):
                               published_by=published_by, min_tier=min_tier)
     if fmt == "json":
         return _out(dump_json(result.to_dict()))
-    fields = [(name, f["value"], f"#{f['event']['seq']} {f['event']['type']} {f['event']['date']}"
-               if f["event"] else "", f["rule"] or "") for name, f in result.fields.items()]
+    fields = [(name, f["value"], event_text(f["event"]), f["rule"] or "")
+              for name, f in result.fields.items()]
     events = [(e["seq"], e["type"], e["date"], e["effective"] or "",
                ", ".join(f"{k} {v}" for k, v in e["payload"].items() if k != "set"),
                ", ".join(f"{s['id']} ({s['tier']})" for s in e["sources"]), e["standing"])
@@ -819,6 +821,7 @@ def upgrade(obj):
 
 
 from . import reporting  # noqa: E402,F401  (registers report/export commands)
+from . import maps  # noqa: E402,F401  (registers map and explore)
 
 
 def main() -> None:

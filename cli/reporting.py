@@ -131,7 +131,7 @@ def import_table(obj, file, fmt, coalition, source, actor_column, join_column, e
               help="report.html (self-contained) or report.md (the chart goes beside it as .svg).")
 @click.pass_obj
 def report(obj, coalition, start, end, at, output):
-    """Write a coalition's report: timeline chart, member tables, changes and cited sources.
+    """Write a coalition's report: timeline chart, maps and member tables, changes and cited sources.
 
     \b
     Example:
@@ -143,6 +143,8 @@ def report(obj, coalition, start, end, at, output):
     if output.lower().endswith((".md", ".markdown")):
         svg_path = os.path.splitext(output)[0] + ".svg"
         _write(r.svg, svg_path)
+        for t, svg in zip(r.tables, r.maps):
+            _write(svg, reports.map_file(svg_path, t.date))
         _write(reports.to_markdown(r, os.path.basename(svg_path)), output)
     else:
         _write(reports.to_html(r), output)

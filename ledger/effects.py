@@ -80,8 +80,9 @@ def patch(target: Event, correction: Event) -> Event:
     if "effective" in fields:
         changes["effective"] = parse_date(fields.pop("effective"))
     payload = {**target.payload, **fields}
-    return replace(target, payload=freeze(payload), sources=target.sources + correction.sources,
-                   **changes)
+    cited = set(target.source_ids)      # a correction citing the target's own source adds nothing
+    more = tuple(c for c in correction.sources if c.source not in cited)
+    return replace(target, payload=freeze(payload), sources=target.sources + more, **changes)
 
 
 def refine(events: list[Event]) -> list[Event]:
@@ -255,8 +256,23 @@ def expand(coalition: Coalition, events: Iterable[Event], evidence: Evidence) ->
                 effects.append(_effect(ev, "party", party, ()))
             continue
         effects.append(_effect(ev, kind, when, disputed))
+    if coalition.kind != "treaty" and coalition.start:
+        effects = _from_start(effects, parse_date(coalition.start).lo)
     effects.sort(key=lambda e: e.order)
     return effects
+
+
+def _from_start(effects: list[Effect], start: date) -> list[Effect]:
+    """Nothing happens in a coalition before it starts: an effect dated to an interval that
+    reaches back before the start (a join known only as "1999" in a force formed on 20 September
+    1999) takes effect on a day from the start (README, rule 4). One dated wholly before the start
+    stays where its source puts it, and `ledger check` reports it."""
+    out = []
+    for eff in effects:
+        if eff.lo < start <= eff.hi:
+            eff = replace(eff, lo=start)
+        out.append(eff)
+    return out
 
 
 def _effect(ev: Event, kind: str, when: FuzzyDate, disputed: tuple) -> Effect:

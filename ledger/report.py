@@ -1,6 +1,6 @@
 """A coalition's report as one self-contained HTML file (or Markdown): a timeline chart drawn here as
-inline SVG (no scripts, nothing fetched), the member table at each chosen date, the changes between
-consecutive dates, and every source the coalition's events cite, as links.
+inline SVG (no scripts, nothing fetched), the map and the member table at each chosen date, the
+changes between consecutive dates, and every source the coalition's events cite, as links.
 
 The chart comes from `Ledger.growth(..., every="month")`: members and troops for membership
 coalitions; signed, ratified and parties for treaties. Months in which some actor's status is
@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Sequence
 
 from .model import Coalition, Source
 from .lineage import AlignedPoint
+from .results import event_text
 from .results import AsOf, Diff, GrowthPoint
 
 if TYPE_CHECKING:
@@ -108,6 +109,8 @@ def _panel(p: Panel, width: int, height: int) -> list[str]:
     if n == 0:
         out.append(f'<text x="{left}" y="{top + h / 2}">no membership data</text>')
         return out
+    # the plot area, for a page that marks a month on the chart (ledger explore)
+    out.append(f'<rect class="plot" x="{left}" y="{top}" width="{w}" height="{h}" fill="none"/>')
     x = (lambda i: left + (w * i / (n - 1) if n > 1 else w / 2))
     col = w / max(n - 1, 1)
     # uncertain months
@@ -212,6 +215,7 @@ class Report:
     svg: str
     points: tuple[GrowthPoint, ...]
     tables: tuple[AsOf, ...]
+    maps: tuple[str, ...]           # the map (SVG) on each table's date
     diffs: tuple[Diff, ...]
     sources: tuple[Source, ...]
     version: str
@@ -224,7 +228,7 @@ def build(ledger: "Ledger", coalition: str, start: str | None = None, end: str |
           at: Sequence[str] = ()) -> Report:
     """Everything the report shows. Without `at`, the tables are on the first and last month end
     the chart shows (or on --from and --to when they are given)."""
-    from . import __version__
+    from . import __version__, maps
     from .api import now
     coal = ledger.coalition(coalition)
     panel = panel_for(ledger, coal.id, start, end)
@@ -235,12 +239,13 @@ def build(ledger: "Ledger", coalition: str, start: str | None = None, end: str |
             sorted({points[0].date, points[-1].date}) if points else [])
     days = sorted(set(days), key=lambda d: date.fromisoformat(d))
     tables = tuple(ledger.asof(d, coal.id) for d in days)
+    drawn = tuple(maps.map_svg(ledger, coal.id, [d]) for d in days)
     diffs = tuple(ledger.diff(a, b, coal.id) for a, b in zip(days, days[1:]))
     used = {s for e in ledger.log(coal.id) for s in e.source_ids}
     sources = tuple(s for s in ledger.sources() if s.id in used)
     seq, head = ledger.head()
-    return Report(coal, chart_svg([panel]), points, tables, diffs, sources, __version__, seq, head,
-                  now()[:10])
+    return Report(coal, chart_svg([panel]), points, tables, drawn, diffs, sources, __version__, seq,
+                  head, now()[:10])
 
 
 def _members_rows(t: AsOf) -> list[tuple]:
@@ -266,7 +271,7 @@ def _diff_rows(d: Diff) -> list[tuple]:
     for label, changes in (("joined", d.joined), ("left", d.left), ("changed", d.changed)):
         for c in changes:
             rows.append((label, c.actor, c.name, _view(c.before), _view(c.after),
-                         f"#{c.event['seq']} {c.event['type']} {c.event['date']}" if c.event else "",
+                         event_text(c.event),
                          [s["id"] for s in c.sources]))
     return rows
 
@@ -288,7 +293,7 @@ WITHIN_HEADERS = ("actor", "name", "inside the period")
 CSS = """body{font-family:system-ui,sans-serif;max-width:1000px;margin:2em auto;padding:0 1em;color:#222}
 table{border-collapse:collapse;margin:.5em 0 1.5em}th,td{border:1px solid #ccc;padding:3px 8px;
 text-align:left;vertical-align:top}th{background:#f3f3f3}td.n{text-align:right}
-.meta{color:#555;font-size:90%}figure{margin:0}svg{max-width:100%;height:auto}"""
+.meta{color:#555;font-size:90%}figure{margin:0}svg,img{max-width:100%;height:auto}"""
 
 
 def to_html(r: Report) -> str:
@@ -305,9 +310,12 @@ def to_html(r: Report) -> str:
     out += ["<h2>Timeline</h2>", '<figure id="chart">', r.svg,
             "<figcaption>At the end of each month, from the ledger's growth query. Shaded months "
             "have actors whose status is uncertain (an imprecise date).</figcaption></figure>"]
-    for t in r.tables:
+    for t, svg in zip(r.tables, r.maps):
         out.append(f'<h2 id="at-{e(t.date)}">Members on {e(t.date)}</h2>')
         out.append(f"<p>{e(t.totals())}</p>")
+        # as an image, so that each map's pattern ids stay its own
+        out.append(f'<figure class="map"><img src="{_data_uri(svg)}" alt="Map of {e(c.name)} on '
+                   f'{e(t.date)}" width="960"></figure>')
         out.append(_html_table(_member_headers(t), _members_rows(t), "members"))
     for d in r.diffs:
         out.append(f'<h2 id="diff-{e(d.start)}-{e(d.end)}">Changes from {e(d.start)} to {e(d.end)}</h2>')
@@ -326,6 +334,16 @@ def to_html(r: Report) -> str:
     out.append("</ol>")
     out.append(f'<p class="meta">{e(_footer(r))}</p></body></html>')
     return "\n".join(out) + "\n"
+
+
+def _data_uri(svg: str) -> str:
+    import base64
+    return "data:image/svg+xml;base64," + base64.b64encode(svg.encode("utf-8")).decode()
+
+
+def map_file(chart_file: str, day: str) -> str:
+    """The name of the map of `day` written beside a Markdown report's chart file."""
+    return chart_file.rsplit(".", 1)[0] + f"-map-{day}.svg"
 
 
 def _footer(r: Report) -> str:
@@ -352,23 +370,22 @@ def _html_table(headers, rows, cls) -> str:
 
 
 def to_markdown(r: Report, chart_file: str | None = None) -> str:
-    """The same report in Markdown. The chart is an image link to `chart_file` (written beside
-    the Markdown file by the caller); without one, the SVG is embedded as a data URI."""
+    """The same report in Markdown. The chart is an image link to `chart_file`, and each map to
+    `map_file(chart_file, day)` (written beside the Markdown file by the caller); without a
+    chart file, the SVGs are embedded as data URIs."""
     c = r.coalition
     out = [f"# {c.name}", "",
            f"Coalition `{c.id}`, kind {c.kind}" + (f", model {c.model}" if c.model else "")
            + (f", led by {', '.join(c.lead)}" if c.lead else "") + ".", ""]
     if c.description:
         out += [c.description, ""]
-    if chart_file:
-        image = chart_file
-    else:
-        import base64
-        image = "data:image/svg+xml;base64," + base64.b64encode(r.svg.encode()).decode()
+    image = chart_file or _data_uri(r.svg)
     out += ["## Timeline", "", f"![Timeline of {c.name}]({image})", "",
             "At the end of each month; shaded months have actors whose status is uncertain.", ""]
-    for t in r.tables:
+    for t, svg in zip(r.tables, r.maps):
+        where = map_file(chart_file, t.date) if chart_file else _data_uri(svg)
         out += [f"## Members on {t.date}", "", t.totals(), "",
+                f"![Map of {c.name} on {t.date}]({where})", "",
                 _md_table(_member_headers(t), _members_rows(t)), ""]
     for d in r.diffs:
         out += [f"## Changes from {d.start} to {d.end}", "",

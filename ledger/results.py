@@ -296,3 +296,11 @@ def disputed_text(d: dict) -> str:
     cited = ", ".join(f"{s} ({t})" if t else s for s, t in zip(d["sources"], tiers))
     lost = f", lost by {d['lost_by']}" if d.get("lost_by") else ""
     return f"{d.get('field', 'value')} {shown} per {cited}{lost}"
+
+
+def event_text(e: dict | None) -> str:
+    """An event an answer names, in words: "#12 ratify 2000-06-09 (in effect 2002-07-01)"."""
+    if not e:
+        return ""
+    text = f"#{e['seq']} {e['type']} {e['date']}"
+    return text + (f" (in effect {e['effective']})" if e.get("effective") else "")

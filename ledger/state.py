@@ -29,9 +29,8 @@ class ActorState(NamedTuple):
     # `_replace` costs a fraction of `dataclasses.replace`.
     status: str                    # member | left | signatory | ratified | party | withdrawn | unsigned
     since: str                     # when the status began (date text)
-    cause: int                     # seq of the event that last changed status or troops
-    cause_type: str
-    cause_date: str
+    cause: tuple                   # (seq, type, date, effect) of the event that last changed
+                                   # status or troops: its own date, and the day it took effect
     status_sources: tuple = ()
     troops: int | None = None
     approx: bool = False
@@ -40,8 +39,8 @@ class ActorState(NamedTuple):
     mode: str | None = None
     disputed: tuple = ()
     implicit: bool = False         # member only because troops were committed before any join
-    status_cause: tuple | None = None  # (seq, type, date) of the event behind the status
-    troops_cause: tuple | None = None  # (seq, type, date) of the event behind the troop figure
+    status_cause: tuple | None = None  # (seq, type, date, effect) of the event behind the status
+    troops_cause: tuple | None = None  # the same for the event behind the troop figure
 
     @property
     def sources(self) -> tuple:
@@ -53,8 +52,8 @@ def _caused(state: ActorState | None, eff: Effect, *, of_status: bool = True,
             of_troops: bool = False, **changes) -> ActorState:
     """`state` changed by `eff`: the cause of its status (and since) unless `of_status` is False,
     the cause of its troop figure if `of_troops`."""
-    why = (eff.seq, eff.event.type, eff.when.text)
-    base = dict(cause=eff.seq, cause_type=eff.event.type, cause_date=eff.when.text)
+    why = _why(eff)
+    base = dict(cause=why)
     if of_status:
         base["status_cause"] = why
     if of_troops:
@@ -62,6 +61,10 @@ def _caused(state: ActorState | None, eff: Effect, *, of_status: bool = True,
     if state is None:
         return ActorState(**{"status": "none", "since": eff.when.text, **base, **changes})
     return state._replace(**base, **changes)
+
+
+def _why(eff: Effect) -> tuple:
+    return (eff.seq, eff.event.type, eff.event.date.text, eff.when.text)
 
 
 def apply(state: ActorState | None, eff: Effect) -> tuple[ActorState | None, str | None]:
@@ -72,7 +75,7 @@ def apply(state: ActorState | None, eff: Effect) -> tuple[ActorState | None, str
         if status == "member" and state.implicit and kind == "join":
             # the join dates what the earlier troop figure implied: it names since and sources
             return state._replace(since=eff.when.text, status_sources=srcs, implicit=False,
-                                  status_cause=(eff.seq, ev.type, eff.when.text)), None
+                                  status_cause=_why(eff)), None
         if status == "member":
             alt = {"field": "since", "value": eff.when.text, "sources": list(srcs)}
             return state._replace(disputed=state.disputed + (alt,)), "join-while-member"
@@ -91,7 +94,7 @@ def apply(state: ActorState | None, eff: Effect) -> tuple[ActorState | None, str
             return state, "withdrawn-twice"
         if status not in IN:
             return state, (None if kind == "end" else "withdraw-while-out")
-        return _caused(state, eff, of_troops=True, status="left" if status == "member" else "ended",
+        return _caused(state, eff, of_troops=True, status="left" if kind == "leave" else "ended",
                        since=eff.when.text, status_sources=srcs, troops=None, approx=False,
                        troops_sources=(), disputed=eff.disputed), None
     if kind == "sign":
@@ -175,15 +178,22 @@ def record(actor: str, early: ActorState | None, late: ActorState | None) -> dic
         "sources": list(shown.sources), "status_sources": list(shown.status_sources),
         "troops_sources": list(shown.troops_sources), "disputed": list(shown.disputed),
         "mode": shown.mode, "signed": shown.signed,
-        "cause": {"seq": shown.cause, "type": shown.cause_type, "date": shown.cause_date},
+        "cause": _cause(shown.cause),
         "status_event": _cause(shown.status_cause), "troops_event": _cause(shown.troops_cause),
-        "troops_as_of": shown.troops_cause[2] if shown.troops_cause else None,
+        "troops_as_of": shown.troops_cause[3] if shown.troops_cause else None,
         "early": early.status if early else "none", "late": late.status if late else "none",
     }
 
 
 def _cause(why: tuple | None) -> dict | None:
-    return {"seq": why[0], "type": why[1], "date": why[2]} if why else None
+    """An event as an answer names it: {"seq", "type", "date"} (its own date), and "effective"
+    where it took effect on another day (a deposit, in force for the state later)."""
+    if not why:
+        return None
+    out = {"seq": why[0], "type": why[1], "date": why[2]}
+    if why[3] != why[2]:
+        out["effective"] = why[3]
+    return out
 
 
 def _status(state: ActorState | None) -> str:
@@ -198,7 +208,7 @@ _IN_COLUMNS = ("actor", "status", "troops")
 
 #: The form of the records spells store; a ledger whose spells were stored in another form is
 #: rebuilt when opened (the log is the truth, the projection is derived from it).
-RECORD_FORMAT = "2"
+RECORD_FORMAT = "3"
 
 
 def _usual() -> dict:

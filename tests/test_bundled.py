@@ -201,3 +201,42 @@ def test_the_issue_examples_of_evidence_rules(world):
     # Tonga's deployment and Singapore's departure and return show inside the 2004 diff
     inside = {w.actor for w in world.diff("2004-01-01", "2005-01-01", "iraq").within}
     assert {"ton", "sgp"} <= inside
+
+
+def kp_participants(ledger, day):
+    """Kimberley Process participants on DAY as the KP counts them: governments and the European
+    Community/Union once, without Partnership Africa Canada (an NGO observer) and the rough-diamond
+    trading entity of Chinese Taipei (met the requirements, never numbered among participants)."""
+    return set(members(ledger, day, "kimberley")) - {"pac", "twn"}
+
+
+def test_kimberley_published_participant_counts(world):
+    # Chair's notice of 31 October 2003 (Rapaport, rapaport-2003-10-31-kp-list): 45 numbered
+    # entries, 44 states and the European Community
+    assert len(kp_participants(world, "2003-10-31")) == 45
+    # Professional Jeweler, 7 August 2003 (pj-2003-08-07-53-participants): "53 countries" admitted
+    # from 31 August are 39 names (Chinese Taipei among them) plus 14 EC member states named one by one
+    assert len(kp_participants(world, "2003-08-31")) == 53 - 14 - 1 + 1
+    # Turkey participant no. 47 from 14 August 2007 (rapaport-2007-08-22-turkey); after the Republic
+    # of Congo's readmission in November 2007, 47 countries and the EU (namibian-2007-11-congo)
+    assert "tur" in kp_participants(world, "2007-08-14") and "tur" not in kp_participants(world, "2007-08-13")
+    assert len(kp_participants(world, "2007-11-30")) - len(kp_participants(world, "2007-08-14")) == 48 - 47
+
+
+def test_kimberley_eu_accessions_fold_states_into_the_eu_participant(world):
+    # kp-participant-eu: the EU and its member states count as a single participant
+    for state, day, before in (("hun", "2004-05-01", "2004-04-30"), ("pol", "2004-05-01", "2004-04-30"),
+                               ("svn", "2004-05-01", "2004-04-30"), ("bgr", "2007-01-01", "2006-12-31"),
+                               ("rou", "2007-01-01", "2006-12-31"), ("hrv", "2013-07-01", "2013-06-30")):
+        assert state in kp_participants(world, before) and state not in kp_participants(world, day), state
+        assert "eu" in kp_participants(world, day)
+
+
+def test_kimberley_count_claims_are_matched_or_explained(world):
+    found = [p for p in world.check() if p.coalition == "kimberley" and p.kind == "count-claim-mismatch"]
+    assert found and all(p.level == "note" for p in found)
+    # the four claims of kimberley.yaml the ledger cannot reach are each explained by a correction
+    explained = {e.payload["ref"] for e in world.log("kimberley") if e.type == "correct" and e.note}
+    claims = {e.key: e.date.text for e in world.log("kimberley") if e.type == "count_claim"}
+    assert {claims[k] for k in explained if k in claims} >= {"2003-08-31", "2004-07-12", "2011-12-05",
+                                                             "2024-11-15"}

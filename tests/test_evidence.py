@@ -277,3 +277,36 @@ def test_check_reports_contradictory_dates_and_weak_evidence_and_the_signature_w
     assert ("weak-evidence", "note") in _kinds(rated)
     rated.append("sign_treaty", "statute-2000", "1999-05-01", actor="aaa", source="untc")
     assert ("signature-window", "problem") in _kinds(rated)
+
+
+def test_a_correction_citing_the_target_s_own_source_adds_it_once(rated):
+    rated.append("join", "test", "2003-03-20", actor="gbr", troops=100, source="paper", id="in")
+    rated.append("correct", "test", "2003-04-01", ref="in", set={"troops": 120}, source="paper")
+    m = members(rated.asof("2003-05-01", "test"))["gbr"]
+    assert m.troops == 120 and [s["id"] for s in m.sources] == ["paper"]
+
+
+def test_nothing_takes_effect_before_the_coalition_starts(rated):
+    # test-2003 starts on 2003-03-20: a join known only as "2003" cannot be before that day
+    rated.append("join", "test", "2003", actor="gbr", source="paper")
+    assert rated.asof("2003-02-01", "test").members == ()
+    assert rated.asof("2003-02-01", "test").uncertain == 0
+    assert members(rated.asof("2003-04-01", "test"))["gbr"].uncertain
+    assert members(rated.asof("2003-04-01", "test"))["gbr"].since == "2003"
+
+
+def test_members_of_an_ended_coalition_are_told_apart_from_those_who_left(rated):
+    rated.append("join", "test", "2003-04-01", actor="gbr", source="paper")
+    rated.append("join", "test", "2003-04-01", actor="pol", source="paper")
+    rated.append("withdraw", "test", "2004-04-01", actor="pol", source="paper")
+    rated.append("end", "test", "2005-01-01", source="paper")
+    former = {f.actor: f.status for f in rated.asof("2005-06-01", "test").former}
+    assert former == {"gbr": "ended", "pol": "left"}
+
+
+def test_an_answer_names_an_event_by_its_own_date_and_the_day_it_took_effect(rated):
+    rated.append("ratify", "statute-2000", "2000-03-01", actor="aaa", mode="accession", source="untc")
+    rated.append("ratify", "statute-2000", "2000-03-01", actor="bbb", mode="accession", source="untc")
+    m = members(rated.asof("2000-06-01", "statute-2000"))["aaa"]
+    assert m.status == "party" and m.status_event["date"] == "2000-03-01"
+    assert m.status_event["effective"] == m.since == "2000-05-01"

@@ -120,3 +120,24 @@ def test_upgrade_from_every_revision_keeps_everything(db_url, reference, revisio
         assert ledger.verify().ok and ledger.head()[0] == ref_head[0] + 1
     finally:
         ledger.close()
+
+
+def test_spells_stored_in_an_earlier_form_are_rebuilt_on_open(sqlite_url):
+    """A ledger whose spells were written by an earlier release (no projection format, records
+    without troops_as_of) answers with the current record form once opened."""
+    import sqlalchemy as sa
+    from ledger import Ledger
+    from conftest import data
+    ledger = Ledger.open(sqlite_url, bundled_data=False)
+    ledger.import_file(data("world.yaml"))
+    ledger.import_file(data("iraq-sample.yaml"))
+    ledger.close()
+    engine = sa.create_engine(sqlite_url)
+    with engine.begin() as conn:
+        conn.execute(sa.text("DELETE FROM ledger_meta WHERE key = 'projection_format'"))
+        conn.execute(sa.text("UPDATE spells SET data = '{\"since\": \"2003\", \"sources\": [], "
+                             "\"cause\": {\"seq\": 1, \"type\": \"join\", \"date\": \"2003\"}}'"))
+    engine.dispose()
+    reopened = Ledger.open(sqlite_url, bundled_data=False)
+    usa = {m.actor: m for m in reopened.asof("2004-01-01", "test").members}["usa"]
+    assert usa.troops_as_of == "2003-03-20" and usa.since == "2003-03-20"

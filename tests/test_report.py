@@ -1,4 +1,5 @@
 """The HTML/Markdown report and the SVG chart."""
+import base64
 import os
 import re
 import subprocess
@@ -10,6 +11,7 @@ from click.testing import CliRunner
 from freezegun import freeze_time
 
 from conftest import data
+from ledger import maps
 from ledger.cli.main import cli
 from ledger.report import nice_max
 
@@ -36,6 +38,7 @@ class Page(HTMLParser):
     def __init__(self):
         super().__init__()
         self.tables, self.links, self.svg, self.scripts, self.external = [], [], 0, 0, []
+        self.images = []
         self._row = self._cell = None
 
     def handle_starttag(self, tag, attrs):
@@ -52,8 +55,11 @@ class Page(HTMLParser):
             self.svg += 1
         elif tag == "script":
             self.scripts += 1
-        if tag in ("img", "link", "script", "iframe") and (a.get("src") or a.get("href")):
-            self.external.append(a.get("src") or a.get("href"))
+        if tag == "img":
+            self.images.append(a)
+        target = a.get("src") or a.get("href")
+        if tag in ("img", "link", "script", "iframe") and target and not target.startswith("data:"):
+            self.external.append(target)
 
     def handle_endtag(self, tag):
         if tag in ("td", "th") and self._cell is not None:
@@ -92,6 +98,14 @@ def test_html_report_has_chart_tables_diffs_and_source_links(ledger, tmp_path):
     series = {p.get("data-series"): p for p in svg.iter(SVG + "polyline")}
     assert set(series) == {"members", "troops"}
     assert [r for r in svg.iter(SVG + "rect") if r.get("class") == "uncertain"]
+    # the map on each --at date, as an SVG image of its own
+    assert [i["alt"] for i in page.images] == ["Map of Test coalition on 2004-01-01",
+                                               "Map of Test coalition on 2004-12-31"]
+    first = ET.fromstring(base64.b64decode(page.images[0]["src"].split(",", 1)[1]))
+    fills = {p.get("data-actor"): p.get("fill") for p in first.iter(SVG + "path")
+             if p.get("class", "").startswith("country")}
+    assert fills["usa"] == fills["esp"] == fills["pol"] == maps.COLOURS["member"]
+    assert fills["gbr"] == maps.LAND
 
 
 def test_report_defaults_to_first_and_last_month(sqlite_ledger, tmp_path):
@@ -120,6 +134,10 @@ def test_markdown_report_writes_the_same_with_the_chart_beside_it(sqlite_ledger,
     assert "| esp | Spain | member | 1,300 (2003-08) | 2003-08 | [s1](#src-s1) |" in md
     assert "| left | esp | Spain | member 1,300 |" in md
     assert "[First source](https://example.org/1)" in md
+    assert "![Map of Test coalition on 2004-12-31](report-map-2004-12-31.svg)" in md
+    beside = ET.parse(tmp_path / "report-map-2004-12-31.svg").getroot()
+    assert {p.get("data-actor"): p.get("fill") for p in beside.iter(SVG + "path")}["esp"] == (
+        maps.COLOURS["withdrawn"])
 
 
 def test_treaty_chart_draws_signed_ratified_parties(sqlite_ledger, tmp_path):
