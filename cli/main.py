@@ -9,7 +9,7 @@ from datetime import date
 
 import click
 
-from ledger.results import event_text
+from ledger.results import event_text, state_text
 
 from .render import FORMATS, dump_json, legend, sources_cell, table, terminal_width
 
@@ -228,14 +228,17 @@ def diff(obj, start, end, coalition, known_at, published_by, min_tier, fmt):
     for label, changes in (("joined", result.joined), ("left", result.left),
                            ("changed", result.changed)):
         for c in changes:
-            rows.append((label, c.actor, c.name, _view(c.before), _view(c.after),
+            rows.append((label, c.actor, c.name, state_text(c.before), state_text(c.after),
                          event_text(c.event),
                          _sources([s["id"] for s in c.sources], fmt)))
-    body = _table(["change", "actor", "name", "before", "after", "event", "sources"], rows, fmt)
+    headers = ["change", "actor", "name", "before", "after", "event", "sources"]
     inside = [(w.actor, w.name, w.text()) for w in result.within]
-    if fmt == "csv":
-        return _out(body)
-    heard = f", from sources published by {result.published_by}" if result.published_by else ""
+    if fmt == "csv":        # one table: what changed inside the period as rows of its own
+        rows += [("within", actor, name, "", runs, "", "") for actor, name, runs in inside]
+        return _out(_table(headers, rows, fmt))
+    body = _table(headers, rows, fmt)
+    heard = f", as known at {result.known_at}" if result.known_at else ""
+    heard += f", from sources published by {result.published_by}" if result.published_by else ""
     if result.min_tier:
         heard += f", from sources rated {result.min_tier} or stronger"
     text = (f"{result.coalition}: {result.start} → {result.end}{heard}\n\n{body}\n\n"
@@ -243,13 +246,9 @@ def diff(obj, start, end, coalition, known_at, published_by, min_tier, fmt):
     if inside:
         text += "\n\ninside the period:\n" + table(["actor", "name", "spells"], inside, fmt,
                                                     width=terminal_width() if fmt == "table" else None)
+    if result.note:
+        text += f"\n\nnote: {result.note}"
     _out(text)
-
-
-def _view(v) -> str:
-    if not v:
-        return "-"
-    return v["status"] + (f" {v['troops']:,}" if v.get("troops") is not None else "")
 
 
 @cli.command()
@@ -311,11 +310,16 @@ def blame(obj, date, coalition, actor, known_at, published_by, min_tier, fmt):
                ", ".join(f"{k} {v}" for k, v in e["payload"].items() if k != "set"),
                ", ".join(f"{s['id']} ({s['tier']})" for s in e["sources"]), e["standing"])
               for e in result.events]
+    if fmt == "csv":        # one table: the events, with the fields they won
+        won = {f["event"]["seq"]: name for name, f in result.fields.items() if f["event"]}
+        return _out(table(["seq", "type", "date", "effective", "detail", "sources (tier)",
+                           "standing", "wins"], [e + (won.get(e[0], ""),) for e in events], fmt))
     head = f"{result.actor} in {result.coalition} on {result.date}"
     width = terminal_width() if fmt == "table" else None
-    _out(f"{head}\n\n" + table(["field", "value", "event", "rule"], fields, fmt, width=width) + "\n\n"
-         + table(["seq", "type", "date", "effective", "detail", "sources (tier)", "standing"],
-                 events, fmt, width=width))
+    text = (f"{head}\n\n" + table(["field", "value", "event", "rule"], fields, fmt, width=width)
+            + "\n\n" + table(["seq", "type", "date", "effective", "detail", "sources (tier)",
+                              "standing"], events, fmt, width=width))
+    _out(text + (f"\n\nnote: {result.note}" if result.note else ""))
 
 
 @cli.command()

@@ -358,8 +358,8 @@ class Ledger:
         for actor in sorted(set(before) | set(after), key=lambda a: names.get(a, a).casefold()):
             b, a = before.get(actor), after.get(actor)
             was, now_in = bool(b and b["status"] in IN), bool(a and a["status"] in IN)
-            view_b = {"status": b["status"], "troops": b["troops"]} if b else None
-            view_a = {"status": a["status"], "troops": a["troops"]} if a else None
+            view_b = _seen(b)
+            view_a = _seen(a)
             if view_b == view_a or (not was and not now_in):
                 continue
             change = Change(actor, names.get(actor, actor), view_b if was else None, view_a,
@@ -368,8 +368,13 @@ class Ledger:
             (joined if now_in and not was else left if was and not now_in else changed).append(change)
         within = tuple(Within(actor, names.get(actor, actor), tuple(runs))
                        for actor, runs in inside(spells, d0, d1))
+        note = None
+        if lens.known is not None and not (before or after):
+            with store.reading(self.engine) as conn:
+                note = self._before_first_record(conn, lens.known)
         return Diff(cid, d0.isoformat(), d1.isoformat(), tuple(joined), tuple(left), tuple(changed),
-                    lens.by.isoformat() if lens.by else None, within, lens.min_tier)
+                    lens.by.isoformat() if lens.by else None, within, lens.min_tier, lens.known,
+                    note)
 
     def replay(self, coalition: str, start: str | None = None, end: str | None = None,
                published_by: str | date | None = None, *, actor: str | None = None,
@@ -388,19 +393,26 @@ class Ledger:
         states: dict = {}
         rows = []
         for eff in effects:
+            before = states.get(eff.actor)
             for who in (list(states) if eff.actor is None else [eff.actor]):
                 new, _ = apply(states.get(who), eff)
                 if new is not None:
                     states[who] = new
             if (d0 and eff.hi < d0) or (d1 and eff.lo > d1) or (aid and eff.actor != aid):
                 continue
+            after = states.get(eff.actor)
+            if eff.kind == "party" and after is before:
+                continue        # never in force for it: its consent was withdrawn first
+            detail = _detail(eff)
+            if eff.kind == "withdrawn" and after is not None and after.status != "withdrawn":
+                detail = "consent withdrawn before it took effect: never a party"
             status = Counter(s.status for s in states.values())
             treaty = coal.kind == "treaty"
             counts = (treaty_counts((s.status, s.signed) for s in states.values()) if treaty
                       else None)
             rows.append(ReplayRow(
                 eff.when.text, eff.seq, eff.event.type, eff.kind, eff.actor,
-                names.get(eff.actor) if eff.actor else None, _detail(eff),
+                names.get(eff.actor) if eff.actor else None, detail,
                 status["party"] if treaty else status["member"],
                 sum(s.troops or 0 for s in states.values() if s.status == "member"),
                 eff.event.source_ids, counts))
@@ -422,11 +434,12 @@ class Ledger:
             effects = expand(self._coalition(conn, cid), events, evidence)
             rec = records_at(effects, day).get(aid)
             found = blame_of(aid, day, events, effects, rec, evidence)
+            note = self._before_first_record(conn, lens.known) if not events else None
             cites = self._cite(conn, [s for ev in found["events"] for s in ev["sources"]])
             for ev in found["events"]:       # the tiers as known then (`known_at`)
                 ev["sources"] = [{**cites.get(s, {"id": s}), "tier": evidence.tier(s)}
                                  for s in ev["sources"]]
-        return Blame(cid, aid, day.isoformat(), found["fields"], found["events"])
+        return Blame(cid, aid, day.isoformat(), found["fields"], found["events"], note)
 
     def history(self, actor: str) -> list[Spell]:
         """Every coalition the actor was in, when, and with what."""
@@ -621,6 +634,13 @@ class Lens:
     @property
     def plain(self) -> bool:
         return self.known is None and self.by is None and self.min_tier is None
+
+
+def _seen(rec: dict | None) -> dict | None:
+    """What a diff compares of an actor on a day: status, troops, and whether it is certain."""
+    if rec is None:
+        return None
+    return {"status": rec["status"], "troops": rec["troops"], "uncertain": rec["uncertain"]}
 
 
 def _detail(eff) -> str:

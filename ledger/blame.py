@@ -63,22 +63,24 @@ def blame_of(actor: str, day: date, events: list[Event], effects: list[Effect], 
                "payload": dict(ev.payload), "sources": list(ev.source_ids), "note": ev.note,
                "standing": standing(ev)} for ev in bearing]
 
+    own = [ev for ev in events if ev.actor == actor]
+
     def field(value, cause: dict | None, name: str) -> dict:
         if cause is None:
-            return {"value": value, "event": None, "rule": None}
+            # nothing sets the field: say what took away an event that would have set it
+            return {"value": value, "event": None, "rule": _unset(name, own, day, lost, retracted)}
         seq = cause["seq"]
         ev = next((e for e in events if e.seq == seq), None)
-        return {"value": value, "event": cause, "rule": _rule(ev, name, timeline.get(seq), corrected,
-                                                             refined_into, retracted, mine)}
+        return {"value": value, "event": cause,
+                "rule": _rule(ev, name, timeline.get(seq), corrected, refined_into, retracted,
+                              own, day)}
 
-    if rec is None:
-        fields = {"status": {"value": "none", "event": None, "rule": None},
-                  "since": {"value": None, "event": None, "rule": None},
-                  "troops": {"value": None, "event": None, "rule": None}}
-    else:
-        fields = {"status": field(rec["status"], rec["status_event"], "status"),
-                  "since": field(rec["since"], rec["status_event"], "since"),
-                  "troops": field(rec["troops"], rec["troops_event"], "troops")}
+    status = rec["status"] if rec else "none"
+    fields = {"status": field(status, rec["status_event"] if rec else None, "status"),
+              "since": field(rec["since"] if rec else None, rec["status_event"] if rec else None,
+                             "since"),
+              "troops": field(rec["troops"] if rec else None, rec["troops_event"] if rec else None,
+                              "troops")}
     return {"fields": fields, "events": listed}
 
 
@@ -99,10 +101,15 @@ def _refined(events: list[Event], actor: str) -> dict[int, int]:
 
 FIELDS_SET = {"status": ("date", "effective"), "since": ("date", "effective"),
               "troops": ("troops",)}
+# the event types that can set a field
+SETTERS = {"status": {"join", "withdraw", "sign_treaty", "ratify", "unsign", "withdraw_treaty",
+                      "commit_troops"},
+           "troops": {"join", "commit_troops", "withdraw"}}
+SETTERS["since"] = SETTERS["status"]
 
 
 def _rule(ev: Event | None, name: str, effs: list[Effect] | None, corrected: dict, refined_into: dict,
-          retracted: dict, mine: list[Event]) -> str:
+          retracted: dict, own: list[Event], day: date) -> str:
     if ev is None:
         return "order"
     if any(set(c.payload["set"]) & set(FIELDS_SET[name]) for c in corrected.get(ev.key, [])):
@@ -112,6 +119,23 @@ def _rule(ev: Event | None, name: str, effs: list[Effect] | None, corrected: dic
         return rules[0]
     if ev.seq in refined_into.values():
         return "refinement"
-    if any(other.key in retracted and other.type == ev.type for other in mine):
+    # a retracted claim of the same one-off fact, or one that would surely have set the field
+    # after the winner by this day
+    if any(other.key in retracted and (other.type == ev.type and other.type != "commit_troops"
+                                       or other.type in SETTERS[name] and other.when.hi <= day
+                                       and other.when.lo >= ev.when.lo)
+           for other in own):
         return "retraction"
     return "order"
+
+
+def _unset(name: str, own: list[Event], day: date, lost: dict, retracted: dict) -> str | None:
+    """Why no event sets the field on the day: a claim that would have set it was retracted, or
+    lost a dispute (by the rule it lost by); None if there was never such a claim."""
+    for ev in own:
+        if ev.type in SETTERS[name] and ev.when.lo <= day:
+            if ev.key in retracted:
+                return "retraction"
+            if ev.seq in lost:
+                return lost[ev.seq][1]
+    return None

@@ -141,7 +141,7 @@ def parse_horizon(value: object) -> tuple[int, int]:
 
 def horizon_text(horizon: tuple[int, int]) -> str:
     months, days = horizon
-    if days:
+    if days or not months:
         return f"{days} day{'s' * (days != 1)}"
     return f"{months} month{'s' * (months != 1)}"
 

@@ -47,6 +47,8 @@ def _runs(spells: list, lo: str, hi: str) -> tuple[list[dict], int]:
             changes += 1
         if open_run is not None:
             open_run["to"] = day
+            if rec is not None and new[0] == "out":
+                open_run["until"] = rec["since"]     # the leaving, at the sources' precision
             runs.append(open_run)
             open_run = None
         if new[0] != "out":

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Sequence
 
 from .model import Coalition, Source
 from .lineage import AlignedPoint
-from .results import event_text
+from .results import event_text, state_text
 from .results import AsOf, Diff, GrowthPoint
 
 if TYPE_CHECKING:
@@ -270,7 +270,7 @@ def _diff_rows(d: Diff) -> list[tuple]:
     rows = []
     for label, changes in (("joined", d.joined), ("left", d.left), ("changed", d.changed)):
         for c in changes:
-            rows.append((label, c.actor, c.name, _view(c.before), _view(c.after),
+            rows.append((label, c.actor, c.name, state_text(c.before), state_text(c.after),
                          event_text(c.event),
                          [s["id"] for s in c.sources]))
     return rows
@@ -278,12 +278,6 @@ def _diff_rows(d: Diff) -> list[tuple]:
 
 def _within_rows(d: Diff) -> list[tuple]:
     return [(w.actor, w.name, w.text()) for w in d.within]
-
-
-def _view(v) -> str:
-    if not v:
-        return "-"
-    return v["status"] + (f" {v['troops']:,}" if v.get("troops") is not None else "")
 
 
 MEMBER_HEADERS = ("actor", "name", "status", "troops", "since", "sources")

@@ -156,8 +156,8 @@ class Within:
         starts with its status, else from the period's first day."""
         return "; ".join(
             f"{r['status']} {r['since'] if r['since'] >= r['from'][:len(r['since'])] else r['from']}"
-            f" → {r['to'] or '…'}" + (f" ({r['troops']:,})" if r["troops"] is not None else "")
-            for r in self.runs)
+            f" → {r.get('until') or r['to'] or '…'}"
+            + (f" ({r['troops']:,})" if r["troops"] is not None else "") for r in self.runs)
 
 
 @dataclass(frozen=True)
@@ -171,9 +171,12 @@ class Diff:
     published_by: str | None = None
     within: tuple[Within, ...] = ()
     min_tier: str | None = None
+    known_at: str | None = None
+    note: str | None = None
 
     def to_dict(self) -> dict:
         out = {"coalition": self.coalition, "from": self.start, "to": self.end,
+               "known_at": self.known_at,
                "joined": [c.to_dict() for c in self.joined],
                "left": [c.to_dict() for c in self.left],
                "changed": [c.to_dict() for c in self.changed],
@@ -182,6 +185,8 @@ class Diff:
             out["published_by"] = self.published_by
         if self.min_tier:
             out["min_tier"] = self.min_tier
+        if self.note:
+            out["note"] = self.note
         return out
 
     def to_pandas(self):
@@ -198,10 +203,14 @@ class Blame:
     date: str
     fields: dict          # field -> {"value", "event", "rule"}
     events: list          # every event that bears on it, in effect order
+    note: str | None = None
 
     def to_dict(self) -> dict:
-        return {"coalition": self.coalition, "actor": self.actor, "date": self.date,
-                "fields": self.fields, "events": self.events}
+        out = {"coalition": self.coalition, "actor": self.actor, "date": self.date,
+               "fields": self.fields, "events": self.events}
+        if self.note:
+            out["note"] = self.note
+        return out
 
 
 @dataclass(frozen=True)
@@ -291,11 +300,15 @@ def disputed_text(d: dict) -> str:
     """One disputed alternative in words: its value, its sources with their tiers, the rule it
     lost by."""
     value = d.get("value")
-    shown = value if isinstance(value, str) else json.dumps(value)
+    field = d.get("field", "value")
+    if isinstance(value, dict) and set(value) <= {"troops", "approx", "troops_max"} and "troops" in value:
+        field, shown = "troops", ("about " if value.get("approx") else "") + f"{value['troops']:,}"
+    else:
+        shown = value if isinstance(value, str) else json.dumps(value)
     tiers = d.get("tiers") or [None] * len(d["sources"])
     cited = ", ".join(f"{s} ({t})" if t else s for s, t in zip(d["sources"], tiers))
     lost = f", lost by {d['lost_by']}" if d.get("lost_by") else ""
-    return f"{d.get('field', 'value')} {shown} per {cited}{lost}"
+    return f"{field} {shown} per {cited}{lost}"
 
 
 def event_text(e: dict | None) -> str:
@@ -304,3 +317,11 @@ def event_text(e: dict | None) -> str:
         return ""
     text = f"#{e['seq']} {e['type']} {e['date']}"
     return text + (f" (in effect {e['effective']})" if e.get("effective") else "")
+
+
+def state_text(v: dict | None) -> str:
+    """An actor's state in a diff, in words: "member 1,300", "member ?" when uncertain, "-"."""
+    if not v:
+        return "-"
+    return (v["status"] + (" ?" if v.get("uncertain") else "")
+            + (f" {v['troops']:,}" if v.get("troops") is not None else ""))

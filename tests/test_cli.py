@@ -69,7 +69,7 @@ def test_diff_replay_history_log(run):
     out = run("diff", "2004-01-01", "2005-12-31", "-c", "test")
     assert re.search(r"left\s+esp\s+Spain\s+member 1,300\s+left\s+#\d+ withdraw 2004-05-21", out)
     doc = json.loads(run("diff", "2004-01-01", "2005-12-31", "-c", "test", "--format", "json"))
-    assert set(doc) == {"coalition", "from", "to", "joined", "left", "changed", "within"}
+    assert set(doc) == {"coalition", "from", "to", "known_at", "joined", "left", "changed", "within"}
     replay = run("replay", "-c", "test")
     assert re.search(r"2004-05-21\s+withdraw\s+Spain", replay)
     history = json.loads(run("history", "--actor", "Spain", "--format", "json"))
