@@ -632,12 +632,27 @@ def _check_unicode(rec: Record) -> None:
     """Text that is not Unicode (a lone surrogate, e.g. "\\ud800" in JSON) can be neither stored
     nor digested: refuse it, naming the field."""
     try:
-        orjson.dumps(rec.data, default=str)
+        text = orjson.dumps(rec.data, default=str)
     except orjson.JSONEncodeError:
         for key, value in rec.data.items():
             if _has_surrogate(key) or _has_surrogate(value):
                 raise rec.error("is not valid Unicode text (it holds a lone surrogate)", str(key))
         # anything else orjson refuses (a non-text key, a huge integer) the field checks name
+        return
+    if b"\\u0000" in text:      # PostgreSQL stores no NUL in text: name the field, not the driver
+        for key, value in rec.data.items():
+            if _has_nul(key) or _has_nul(value):
+                raise rec.error("holds a NUL character (\\x00), which no text may", str(key))
+
+
+def _has_nul(value: Any) -> bool:
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, dict):
+        return any(_has_nul(k) or _has_nul(v) for k, v in value.items())
+    if isinstance(value, (list, tuple)):
+        return any(_has_nul(v) for v in value)
+    return False
 
 
 def _has_surrogate(value: Any) -> bool:

@@ -105,3 +105,13 @@ def test_the_command_line_prints_warnings_and_all_errors(ledger, tmp_path):
     out = CliRunner().invoke(cli, ["--database", url, "import", str(path)])
     assert out.exit_code == 0
     assert f"warning: {path}:2: date 2002 is outside test-2003's span" in out.output
+
+
+def test_a_nul_character_is_an_error_naming_its_field(ledger, tmp_path):
+    path = tmp_path / "nul.csv"
+    path.write_bytes(b"type,coalition,actor,date,source\njoin,\x00,,2003-03-20,s1\n"
+                     b"join,test,usa,2003-03-20,s1\n")
+    with pytest.raises(InputError) as err:
+        ledger.import_file(str(path))
+    assert (err.value.line, err.value.field) == (2, "coalition") and "NUL" in str(err.value)
+    assert ledger.log() == []
