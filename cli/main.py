@@ -105,8 +105,8 @@ def _sources(ids, fmt) -> str:
     return sources_cell(ids, full)
 
 
-def _with_legend(body: str, fmt: str, rows) -> str:
-    note = legend(rows, terminal_width()) if fmt == "table" else None
+def _with_legend(body: str, fmt: str, rows, disputed: bool = False) -> str:
+    note = legend(rows, terminal_width(), disputed) if fmt == "table" else None
     return body + "\n" + note if note else body
 
 
@@ -146,13 +146,14 @@ def asof(obj, date, coalition, known_at, published_by, min_tier, stale_after, fm
     if fmt == "json":
         return _out(dump_json(result.to_dict()))
     rows = [(m.actor, m.name, m.status + (" ?" if m.uncertain else ""), _troops(m, fmt), m.since,
-             _possibly(m), _sources([s["id"] for s in m.sources], fmt)) for m in result.members]
+             m.notes(), _sources([s["id"] for s in m.sources], fmt)) for m in result.members]
     headers = ["actor", "name", "status", "troops", "since", "uncertain / disputed", "sources"]
     if fmt == "csv":     # a figure's date and age in columns of their own
         rows = [row + (m.troops_as_of, m.stale if m.troops is not None else None)
                 for row, m in zip(rows, result.members)]
         return _out(_table(headers + ["troops_as_of", "stale"], rows, fmt))
-    body = _with_legend(_table(headers, rows, fmt), fmt, rows)
+    body = _with_legend(_table(headers, rows, fmt), fmt, rows,
+                        any(m.disputed for m in result.members))
     head = f"{result.name} ({result.coalition}) on {result.date}"
     if result.known_at:
         head += f", as known at {result.known_at}"
@@ -189,18 +190,6 @@ def _troops(m, fmt: str):
         return m.troops
     text = f"{m.troops:,}" + (f" ({m.troops_as_of})" if m.troops_as_of else "")
     return text + (" stale" if m.stale else "")
-
-
-def _possibly(m) -> str:
-    from ledger.results import disputed_text
-    bits = []
-    p = m.possibly
-    if m.uncertain and p:
-        bits.append(f"maybe {p['status']}" + (f" ({p['troops']:,})" if p.get("troops") is not None else ""))
-    elif m.troops_uncertain and p:
-        bits.append(f"maybe {p['troops']:,} troops" if p.get("troops") is not None else "maybe no figure")
-    bits.extend("disputed: " + disputed_text(d) for d in m.disputed)
-    return "; ".join(bits)
 
 
 @cli.command()

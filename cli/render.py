@@ -112,11 +112,13 @@ LEGEND = ("?: uncertain on this day (an event's date is a period that contains i
           "maybe: what the other scenario gives", "disputed: another source gives another value (rule 7)")
 
 
-def legend(rows: Sequence[Sequence[Any]], width: int | None = None) -> str | None:
-    """The legend for the marks the rows' cells use (wrapped to `width`), or None if none."""
+def legend(rows: Sequence[Sequence[Any]], width: int | None = None,
+           disputed: bool = False) -> str | None:
+    """The legend for the marks the rows' cells use (wrapped to `width`), or None if none;
+    `disputed` says a row shows a disputed value (as asof's notes do, in words of their own)."""
     cells = [cell(v) for row in rows for v in row]
     marks = [(lambda c: c.endswith(" ?"), LEGEND[0]), (lambda c: "maybe " in c, LEGEND[1]),
-             (lambda c: "disputed" in c, LEGEND[2])]
+             (lambda c: disputed or "disputed" in c, LEGEND[2])]
     used = [text for test, text in marks if any(test(c) for c in cells)]
     if not used:
         return None

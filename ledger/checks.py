@@ -25,6 +25,8 @@ MESSAGES = {
     "unsign-while-not-signatory": ("problem", "unsigns without being a signatory"),
     "signed-twice": ("note", "signs again: sources date the signature differently"),
     "withdrawn-twice": ("note", "withdraws again: sources date the withdrawal differently"),
+    "withdraw-after-end": ("note", "withdraws once the coalition has ended (the end may be dated "
+                                   "coarsely)"),
     "unsigned-twice": ("note", "unsigns again: sources date the notice differently"),
     "ratified-twice": ("note", "deposits consent again: sources date it differently"),
     "join-while-member": ("note", "joins while already a member: sources date the join differently"),

@@ -9,7 +9,8 @@ Formats:
               the join date and `withdraw` dated the exit date (not a member on that day).
   untc        a UN Treaty Collection status table, pasted as text (tab separated), saved as CSV, or
               the stored text of the status page with its cells run together (see
-              `_untc_page_rows`): Participant, Signature, [Provisional application (n), skipped,]
+              `_untc_page_rows`), or the status page's HTML as saved from treaties.un.org (its
+              participants table, `..._tblgrid`): Participant, Signature, [Provisional application (n), skipped,]
               Ratification/Accession... with the markers `a` accession,
               `A` acceptance, `AA` approval, `d` succession after the date (none: ratification), and
               dates like "3 Dec 1997". Gives `sign_treaty` and `ratify` events. Footnote numbers after a
@@ -24,6 +25,7 @@ import hashlib
 import json
 import os
 import re
+from html.parser import HTMLParser
 from typing import TYPE_CHECKING, Iterator
 
 from .dates import parse_date
@@ -120,6 +122,8 @@ def _variants(name: str) -> list[str]:
         out += [f"{m[1]}, {m[2]}", f"{m[2]} {m[1]}", m[1]]
     if name.lower().startswith("the "):
         out.append(name[4:])
+    if re.match(r"^St\.? ", name):                 # UNTC: "St. Kitts and Nevis", "St. Lucia"
+        out.append("Saint " + name.split(" ", 1)[1])
     return out
 
 
@@ -183,10 +187,12 @@ def untc_records(path: str, ledger: "Ledger", *, coalition: str, source: str) ->
     names = _Names(ledger)
     head = next((ln for ln in text.splitlines() if ln.strip().lower().startswith("participant")), "")
     page = _PAGE_HEAD.match(head.strip())
-    if "\t" not in head and page and re.search(_PAGE_DATE, head[page.end():]):
+    if _HTML_TABLE.search(text):
+        rows = _untc_table_rows(path, _html_rows(path, text))
+    elif "\t" not in head and page and re.search(_PAGE_DATE, head[page.end():]):
         rows = _untc_page_rows(path, text)      # the rows run on from the heading
     else:
-        rows = _untc_table_rows(path, text, "\t" if "\t" in head else ",")
+        rows = _untc_table_rows(path, _rows(path, text, "\t" if "\t" in head else ","))
     base = os.path.basename(path)
     out = []
     for line, name, signed_text, bound_text, sig_col, rat_col in rows:
@@ -216,11 +222,12 @@ def untc_records(path: str, ledger: "Ledger", *, coalition: str, source: str) ->
     return out
 
 
-def _untc_table_rows(path: str, text: str, delimiter: str) -> Iterator[tuple]:
-    """(line, participant, signature cell, consent cell, column names) of a pasted or CSV table.
-    The columns are found by their headings: the treaties of the 2000s have a "Provisional
-    application (n)" column between the signature and the consent to be bound, which is skipped."""
-    rows = _rows(path, text, delimiter)
+def _untc_table_rows(path: str, rows: Iterator[tuple[int, list[str]]]) -> Iterator[tuple]:
+    """(line, participant, signature cell, consent cell, column names) of a pasted, CSV or HTML
+    table. The columns are found by their headings: the treaties of the 2000s have a "Provisional
+    application (n)" column between the signature and the consent to be bound, which is skipped.
+    A state that has withdrawn has its dates in brackets ("[ 3 Dec 2008 ]"): they stand, and the
+    withdrawal (in a footnote) is an event of its own."""
     header = None
     for line, cells in rows:
         if cells and cells[0].strip().lower().startswith("participant"):
@@ -244,8 +251,57 @@ def _untc_table_rows(path: str, text: str, delimiter: str) -> Iterator[tuple]:
                 return                      # the table ends at the first blank line after it
             continue
         seen = True
-        cells = [c.replace("\xa0", " ").strip() for c in cells] + [""] * len(header)
+        cells = [re.sub(r"^\[(.*)\]$", r"\1", c.replace("\xa0", " ").strip()).strip()
+                 for c in cells] + [""] * len(header)
         yield line, cells[0], cells[sig], cells[rat], sig_col, rat_col
+
+
+_HTML_TABLE = re.compile(r"<table[^>]*\bid=[\"'][^\"']*tblgrid[\"']", re.I)
+
+
+class _TableCells(HTMLParser):
+    """The rows of the UNTC participants table (the `<table id="..._tblgrid">`) as (line, cells):
+    the text of each cell, whitespace collapsed, with its `<tr>`'s line in the file."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.rows: list[tuple[int, list[str]]] = []
+        self.depth = 0                           # tables open inside the participants table
+        self.row: list[str] | None = None
+        self.cell: list[str] | None = None
+
+    def handle_starttag(self, tag, attrs):
+        if tag == "table" and (self.depth or "tblgrid" in (dict(attrs).get("id") or "")):
+            self.depth += 1
+        elif self.depth and tag == "tr":
+            self.row, self.line = [], self.getpos()[0]
+        elif self.depth and tag == "td" and self.row is not None:
+            self.cell = []
+
+    def handle_endtag(self, tag):
+        if not self.depth:
+            return
+        if tag == "table":
+            self.depth -= 1
+        elif tag == "td" and self.cell is not None and self.row is not None:
+            self.row.append(re.sub(r"\s+", " ", "".join(self.cell)).strip())
+            self.cell = None
+        elif tag == "tr" and self.row is not None:
+            self.rows.append((self.line, self.row))
+            self.row = None
+
+    def handle_data(self, data):
+        if self.cell is not None:
+            self.cell.append(data)
+
+
+def _html_rows(path: str, text: str) -> Iterator[tuple[int, list[str]]]:
+    parser = _TableCells()
+    parser.feed(text)
+    parser.close()
+    if not parser.rows:
+        raise InputError("the participants table (tblgrid) has no rows", file=path, line=1)
+    return iter(parser.rows)
 
 
 _PAGE_DATE = r"\d{1,2} (?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) \d{4}"

@@ -251,8 +251,12 @@ def build(ledger: "Ledger", coalition: str, start: str | None = None, end: str |
 def _members_rows(t: AsOf) -> list[tuple]:
     treaty = t.kind == "treaty"
     return [(m.actor, m.name, m.status + (" (uncertain)" if m.uncertain else ""),
-             *(() if treaty else (_figure(m),)), m.since, [s["id"] for s in m.sources])
+             *(() if treaty else (_figure(m),)), m.since, m.notes(), [s["id"] for s in m.sources])
             for m in t.members]
+
+
+def _former_text(t: AsOf) -> str:
+    return "No longer in: " + ", ".join(f"{f.name} ({f.status} {f.since})" for f in t.former) + "."
 
 
 def _figure(m) -> str:
@@ -280,7 +284,7 @@ def _within_rows(d: Diff) -> list[tuple]:
     return [(w.actor, w.name, w.text()) for w in d.within]
 
 
-MEMBER_HEADERS = ("actor", "name", "status", "troops", "since", "sources")
+MEMBER_HEADERS = ("actor", "name", "status", "troops", "since", "uncertain / disputed", "sources")
 DIFF_HEADERS = ("change", "actor", "name", "before", "after", "event", "sources")
 WITHIN_HEADERS = ("actor", "name", "inside the period")
 
@@ -311,6 +315,8 @@ def to_html(r: Report) -> str:
         out.append(f'<figure class="map"><img src="{_data_uri(svg)}" alt="Map of {e(c.name)} on '
                    f'{e(t.date)}" width="960"></figure>')
         out.append(_html_table(_member_headers(t), _members_rows(t), "members"))
+        if t.former:
+            out.append(f"<p>{e(_former_text(t))}</p>")
     for d in r.diffs:
         out.append(f'<h2 id="diff-{e(d.start)}-{e(d.end)}">Changes from {e(d.start)} to {e(d.end)}</h2>')
         out.append(f"<p>{len(d.joined)} joined, {len(d.left)} left, {len(d.changed)} changed.</p>")
@@ -381,6 +387,8 @@ def to_markdown(r: Report, chart_file: str | None = None) -> str:
         out += [f"## Members on {t.date}", "", t.totals(), "",
                 f"![Map of {c.name} on {t.date}]({where})", "",
                 _md_table(_member_headers(t), _members_rows(t)), ""]
+        if t.former:
+            out += [_former_text(t), ""]
     for d in r.diffs:
         out += [f"## Changes from {d.start} to {d.end}", "",
                 f"{len(d.joined)} joined, {len(d.left)} left, {len(d.changed)} changed.", "",

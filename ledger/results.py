@@ -28,6 +28,20 @@ class Member:
     troops_uncertain: bool = False       # a certain member whose figure may differ on this day
     stale: bool = False                  # the figure is older than the answer's horizon
 
+    def notes(self) -> str:
+        """What else may be so, in words: "maybe none", "maybe 540,000 troops", and each claim
+        that lost a dispute."""
+        bits = []
+        p = self.possibly
+        if self.uncertain and p:
+            bits.append(f"maybe {p['status']}"
+                        + (f" ({p['troops']:,})" if p.get("troops") is not None else ""))
+        elif self.troops_uncertain and p:
+            bits.append(f"maybe {p['troops']:,} troops" if p.get("troops") is not None
+                        else "maybe no figure")
+        bits.extend(disputed_text(d) for d in self.disputed)
+        return "; ".join(bits)
+
     def to_dict(self) -> dict:
         out = {"actor": self.actor, "name": self.name, "status": self.status, "troops": self.troops,
                "since": self.since, "uncertain": self.uncertain, "sources": list(self.sources),

@@ -92,6 +92,8 @@ def apply(state: ActorState | None, eff: Effect) -> tuple[ActorState | None, str
     if kind in ("leave", "end"):
         if status == "left" and kind == "leave":
             return state, "withdrawn-twice"
+        if status == "ended" and kind == "leave":
+            return state, "withdraw-after-end"
         if status not in IN:
             return state, (None if kind == "end" else "withdraw-while-out")
         return _caused(state, eff, of_troops=True, status="left" if kind == "leave" else "ended",

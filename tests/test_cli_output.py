@@ -118,5 +118,5 @@ def test_cold_asof_with_a_dispute_never_imports_sqlalchemy(url, sqlite_ledger):
             "print('sqlalchemy' in sys.modules)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          env={"COLUMNS": "200", "PATH": ""}, check=True).stdout
-    assert "disputed: " in out and "legend:" in out and "disputed: another source" in out
+    assert "1,300" in out and "1,400" in out and "legend:" in out and "disputed: another source" in out
     assert out.strip().endswith("False")

@@ -367,3 +367,12 @@ def test_wording_of_runs_disputed_figures_and_horizons(rated):
     assert disputed_text({"field": "commit_troops", "value": {"troops": 2300, "approx": True},
                           "sources": ["x"], "tiers": ["press"], "lost_by": "tier"}) == \
         "troops about 2,300 per x (press), lost by tier"
+
+
+def test_a_report_shows_disputed_claims_and_what_may_be_so(rated, tmp_path):
+    from ledger.report import build, to_markdown
+    rated.append("join", "test", "2003-03-20", actor="gbr", troops=1000, source="mod")
+    rated.append("commit_troops", "test", "2004-06-01", actor="gbr", troops=8700, source="mod")
+    rated.append("commit_troops", "test", "2004-06-01", actor="gbr", troops=46000, source="forum")
+    md = to_markdown(build(rated, "test", at=["2004-07-01"]))
+    assert "troops 46,000 per forum (weak), lost by tier" in md

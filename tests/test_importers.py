@@ -259,6 +259,46 @@ def test_untc_table_with_a_provisional_application_column(world, tmp_path):
         ("and", "sign_treaty", "2014-12-18")]
 
 
+# The status page as saved from treaties.un.org is HTML: the participants are the rows of the table
+# whose id ends in "tblgrid". A SAMPLE written for the tests in that markup (real-looking rows, not
+# checked against the UNTC): a layout table around it, a footnote link on a name, "St." for "Saint",
+# a provisional application column, and a withdrawn state's dates in brackets.
+HTML_PAGE = """<html><body><table><tr><td>STATUS AS AT : 03-02-2026</td></tr></table>
+<table id="ctl00_ContentPlaceHolder1_tblgrid" class="table">
+	<tr class="thead-one">
+		<td>Participant<br></td><td>Signature<br></td><td>Provisional application(n)<br></td>
+		<td>Approval(AA), Acceptance(A), Accession(a), Ratification<br></td>
+	</tr>
+	<tr><td><a href='#EndDec' class='noteIndex'>Denmark</a><sup>2</sup><br></td>
+		<td> &nbsp;3 Dec	 2008 <br></td><td>&nbsp;</td><td>12 Feb	 2010 AA<br></td></tr>
+	<tr><td>Lithuania<sup>3</sup></td><td>[ 3 Dec	 2008 ]</td><td>[24 Mar	 2011 n]</td>
+		<td>[24 Mar	 2011 ]</td></tr>
+	<tr><td>St. Kitts and Nevis<br></td><td>&nbsp;</td><td>&nbsp;</td><td>13 Sep	 2013 a<br></td></tr>
+</table>
+<p>End Note 2 Footnote text, ignored.</p></body></html>
+"""
+
+
+def test_untc_status_page_as_html(world, tmp_path):
+    path = tmp_path / "XXVI-6.html"
+    path.write_text(HTML_PAGE, encoding="utf-8")
+    summary = import_table(world, str(path), "untc", coalition="mine-ban", source="untc")
+    assert [(e.actor, e.type, e.date.text, e.payload.get("mode")) for e in world.log("mine-ban")] == [
+        ("dnk", "sign_treaty", "2008-12-03", None), ("dnk", "ratify", "2010-02-12", "approval"),
+        ("ltu", "sign_treaty", "2008-12-03", None), ("ltu", "ratify", "2011-03-24", "ratification"),
+        ("kna", "ratify", "2013-09-13", "accession")]
+    assert summary.new == 5
+    assert world.log("mine-ban", "ltu")[0].sources[0].locator == "XXVI-6.html, line 9 (Lithuania)"
+
+
+def test_untc_html_without_the_participants_table_rows(world, tmp_path):
+    path = tmp_path / "empty.html"
+    path.write_text('<html><table id="x_tblgrid"></table></html>', encoding="utf-8")
+    with pytest.raises(InputError, match="participants table"):
+        import_table(world, str(path), "untc", coalition="mine-ban", source="untc")
+    assert world.log("mine-ban") == []
+
+
 # -- Wikidata ---------------------------------------------------------------------------------------
 
 def _binding(item, label, start, end=None, ref=None, precision=None):

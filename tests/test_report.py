@@ -84,7 +84,7 @@ def test_html_report_has_chart_tables_diffs_and_source_links(ledger, tmp_path):
     page.feed(text)
     assert page.svg == 1 and page.scripts == 0 and page.external == []
     members_2004, members_end, diff = page.tables
-    assert members_2004[0] == ["actor", "name", "status", "troops", "since", "sources"]
+    assert members_2004[0] == ["actor", "name", "status", "troops", "since", "uncertain / disputed", "sources"]
     assert [r[0] for r in members_2004[1:]] == ["pol", "esp", "usa"]
     assert members_2004[2][3] == "1,300 (2003-08)"
     assert [r[0] for r in members_end[1:]] == ["pol", "usa"]
@@ -131,8 +131,9 @@ def test_markdown_report_writes_the_same_with_the_chart_beside_it(sqlite_ledger,
     assert "![Timeline of Test coalition](report.svg)" in md
     assert (tmp_path / "report.svg").read_text().startswith("<svg")
     assert "## Members on 2004-01-01" in md and "## Changes from 2004-01-01 to 2004-12-31" in md
-    assert "| esp | Spain | member | 1,300 (2003-08) | 2003-08 | [s1](#src-s1) |" in md
+    assert "| esp | Spain | member | 1,300 (2003-08) | 2003-08 |  | [s1](#src-s1) |" in md
     assert "| left | esp | Spain | member 1,300 |" in md
+    assert "No longer in: Spain (left 2004-05-21)." in md           # former members, apart
     assert "[First source](https://example.org/1)" in md
     assert "![Map of Test coalition on 2004-12-31](report-map-2004-12-31.svg)" in md
     beside = ET.parse(tmp_path / "report-map-2004-12-31.svg").getroot()
@@ -193,7 +194,7 @@ def test_treaty_report_tables_have_no_troops_column(sqlite_ledger, tmp_path):
         "-o", str(out))
     page = Page()
     page.feed(out.read_text())
-    assert page.tables[0][0] == ["actor", "name", "status", "since", "sources"]
+    assert page.tables[0][0] == ["actor", "name", "status", "since", "uncertain / disputed", "sources"]
     assert page.tables[0][1][:3] == ["aaa", "Avalon", "signatory"]
     assert page.tables[1][1][:3] == ["aaa", "Avalon", "ratified"]
     assert page.tables[2][1][:5] == ["changed", "aaa", "Avalon", "signatory", "ratified"]
