@@ -2,14 +2,16 @@
 in one place (`main`)."""
 from __future__ import annotations
 
+import json
 import os
 import sys
+from datetime import date
 
 import click
 
 from ledger.results import event_text, state_text
 
-from .render import FORMATS, dump_json, printable, table
+from .render import FORMATS, dump_json, legend, printable, sources_cell, table, terminal_width
 
 FORMAT = click.option("--format", "fmt", type=click.Choice(FORMATS), default="table",
                       show_default=True, help="Output format.")
@@ -45,7 +47,15 @@ class Context:
 
 
 class LedgerGroup(click.Group):
-    """Turns every library error into `Error: ...` and exit 1, in this one place."""
+    """Turns every library error into `Error: ...` and exit 1, in this one place; lists commands
+    with their whole first line of help, never cut short."""
+
+    def format_commands(self, ctx, formatter):
+        rows = [(name, cmd.get_short_help_str(limit=10_000)) for name in self.list_commands(ctx)
+                if (cmd := self.get_command(ctx, name)) is not None and not cmd.hidden]
+        if rows:
+            with formatter.section("Commands"):
+                formatter.write_dl(rows)
 
     def invoke(self, ctx):
         from ledger.errors import LedgerError
@@ -72,6 +82,39 @@ def _out(text: str) -> None:
     click.echo(printable(text))
 
 
+def _keep(name):
+    def store(ctx, param, value):
+        ctx.meta[name] = value
+    return store
+
+
+COLUMNS = click.option("--columns", metavar="A,B,...", expose_value=False, callback=_keep("columns"),
+                       help="Show only these columns, in this order (names as in the header).")
+SOURCES = click.option("--sources", type=click.Choice(["short", "full"]), default="short",
+                       show_default=True, expose_value=False, callback=_keep("sources"),
+                       help="In a table, a row's first source and how many more, or all of them.")
+
+
+def _table(headers, rows, fmt) -> str:
+    """`render.table` with the command's --columns, fitted to the terminal in table format."""
+    meta = click.get_current_context().meta
+    chosen = [c.strip() for c in meta["columns"].split(",") if c.strip()] if meta.get("columns") else None
+    try:
+        return table(headers, rows, fmt, chosen, terminal_width() if fmt == "table" else None)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint="--columns") from None
+
+
+def _sources(ids, fmt) -> str:
+    full = fmt != "table" or click.get_current_context().meta.get("sources") == "full"
+    return sources_cell(ids, full)
+
+
+def _with_legend(body: str, fmt: str, rows, disputed: bool = False) -> str:
+    note = legend(rows, terminal_width(), disputed) if fmt == "table" else None
+    return body + "\n" + note if note else body
+
+
 # -- queries -------------------------------------------------------------------------------------
 
 @cli.command()
@@ -81,12 +124,20 @@ def _out(text: str) -> None:
 @click.option("--stale-after", metavar="HORIZON", default="6m", show_default=True,
               help="Mark troop figures older than this as stale (6m, 90d, 1y).")
 @FORMAT
+@COLUMNS
+@SOURCES
 @click.pass_obj
 def asof(obj, date, coalition, known_at, published_by, min_tier, stale_after, fmt):
     """Who was in COALITION on DATE (YYYY-MM-DD), with troops, since when, and sources.
 
     Each troop figure is shown with its own date, e.g. 46,000 (2003-03), and marked
-    `stale` when older than --stale-after."""
+    `stale` when older than --stale-after.
+
+    \b
+    Examples:
+      ledger asof 2004-12-31 --coalition iraq
+      ledger asof 2004-12-31 -c iraq --published-by 2005 --columns actor,status,troops
+    """
     result = None
     if known_at is None and published_by is None and min_tier is None and stale_after == "6m":
         from ledger import fastread
@@ -100,13 +151,14 @@ def asof(obj, date, coalition, known_at, published_by, min_tier, stale_after, fm
     if fmt == "json":
         return _out(dump_json(result.to_dict()))
     rows = [(m.actor, m.name, m.status + (" ?" if m.uncertain else ""), _troops(m, fmt), m.since,
-             m.notes(), ", ".join(s["id"] for s in m.sources)) for m in result.members]
+             m.notes(), _sources([s["id"] for s in m.sources], fmt)) for m in result.members]
     headers = ["actor", "name", "status", "troops", "since", "uncertain / disputed", "sources"]
     if fmt == "csv":     # a figure's date and age in columns of their own
         rows = [row + (m.troops_as_of, m.stale if m.troops is not None else None)
                 for row, m in zip(rows, result.members)]
-        return _out(table(headers + ["troops_as_of", "stale"], rows, fmt))
-    body = table(headers, rows, fmt)
+        return _out(_table(headers + ["troops_as_of", "stale"], rows, fmt))
+    body = _with_legend(_table(headers, rows, fmt), fmt, rows,
+                        any(m.disputed for m in result.members))
     head = f"{result.name} ({result.coalition}) on {result.date}"
     if result.known_at:
         head += f", as known at {result.known_at}"
@@ -123,7 +175,17 @@ def asof(obj, date, coalition, known_at, published_by, min_tier, stale_after, fm
                      + (f": {claim['label']}" if claim.get("label") else ""))
     if result.note:
         lines.append(f"note: {result.note}")
+    lines = [_wrap(line) if i != 1 else line for i, line in enumerate(lines)]
     _out("\n\n".join(lines[:2]) + "\n\n" + "\n".join(lines[2:]))
+
+
+def _wrap(text: str) -> str:
+    """A line of prose wrapped to the terminal's width (tables are fitted, not wrapped)."""
+    width = terminal_width()
+    if not width or len(text) <= width:
+        return text
+    import textwrap
+    return "\n".join(textwrap.wrap(text, width, subsequent_indent="  "))
 
 
 def _troops(m, fmt: str):
@@ -141,10 +203,17 @@ def _troops(m, fmt: str):
 @click.option("--coalition", "-c", required=True, help="Coalition id or alias.")
 @lens
 @FORMAT
+@COLUMNS
+@SOURCES
 @click.pass_obj
 def diff(obj, start, end, coalition, known_at, published_by, min_tier, fmt):
     """Who joined, who left and whose status or troops changed between FROM and TO, and whose
-    state changed inside the period more than its two ends show."""
+    state changed inside the period more than its two ends show.
+
+    \b
+    Example:
+      ledger diff 2004-01-01 2005-12-31 --coalition iraq
+    """
     result = obj.ledger.diff(start, end, coalition, known_at=known_at, published_by=published_by,
                              min_tier=min_tier)
     if fmt == "json":
@@ -155,13 +224,13 @@ def diff(obj, start, end, coalition, known_at, published_by, min_tier, fmt):
         for c in changes:
             rows.append((label, c.actor, c.name, state_text(c.before), state_text(c.after),
                          event_text(c.event),
-                         ", ".join(s["id"] for s in c.sources)))
+                         _sources([s["id"] for s in c.sources], fmt)))
     headers = ["change", "actor", "name", "before", "after", "event", "sources"]
     inside = [(w.actor, w.name, w.text()) for w in result.within]
     if fmt == "csv":        # one table: what changed inside the period as rows of its own
         rows += [("within", actor, name, "", runs, "", "") for actor, name, runs in inside]
-        return _out(table(headers, rows, fmt))
-    body = table(headers, rows, fmt)
+        return _out(_table(headers, rows, fmt))
+    body = _table(headers, rows, fmt)
     heard = f", as known at {result.known_at}" if result.known_at else ""
     heard += f", from sources published by {result.published_by}" if result.published_by else ""
     if result.min_tier:
@@ -169,7 +238,8 @@ def diff(obj, start, end, coalition, known_at, published_by, min_tier, fmt):
     text = (f"{result.coalition}: {result.start} → {result.end}{heard}\n\n{body}\n\n"
             f"{len(result.joined)} joined, {len(result.left)} left, {len(result.changed)} changed")
     if inside:
-        text += "\n\ninside the period:\n" + table(["actor", "name", "spells"], inside, fmt)
+        text += "\n\ninside the period:\n" + table(["actor", "name", "spells"], inside, fmt,
+                                                    width=terminal_width() if fmt == "table" else None)
     if result.note:
         text += f"\n\nnote: {result.note}"
     _out(text)
@@ -183,11 +253,18 @@ def diff(obj, start, end, coalition, known_at, published_by, min_tier, fmt):
 @PUBLISHED_BY
 @MIN_TIER
 @FORMAT
+@COLUMNS
+@SOURCES
 @click.pass_obj
 def replay(obj, coalition, start, end, actor, published_by, min_tier, fmt):
     """The coalition's events in valid-time order with the running count and troop total.
 
-    An announcement is shown on the day it was made, with its target."""
+    An announcement is shown on the day it was made, with its target.
+
+    \b
+    Example:
+      ledger replay --coalition iraq --from 2004-04-01 --to 2004-07-31
+    """
     rows = obj.ledger.replay(coalition, start, end, published_by=published_by, actor=actor,
                              min_tier=min_tier)
     if fmt == "json":
@@ -196,12 +273,12 @@ def replay(obj, coalition, start, end, actor, published_by, min_tier, fmt):
     if treaty:
         headers = ["date", "event", "actor", "detail", "signed", "ratified", "parties", "sources"]
         data = [(r.date, r.effect, r.name or "", r.detail, r.counts["signed"], r.counts["ratified"],
-                 r.count, ", ".join(r.sources)) for r in rows]
+                 r.count, _sources(r.sources, fmt)) for r in rows]
     else:
         headers = ["date", "event", "actor", "detail", "members", "troops", "sources"]
-        data = [(r.date, r.type, r.name or "", r.detail, r.count, r.troops_total, ", ".join(r.sources))
+        data = [(r.date, r.type, r.name or "", r.detail, r.count, r.troops_total, _sources(r.sources, fmt))
                 for r in rows]
-    _out(table(headers, data, fmt))
+    _out(_with_legend(_table(headers, data, fmt), fmt, data))
 
 
 @cli.command()
@@ -232,9 +309,10 @@ def blame(obj, date, coalition, actor, known_at, published_by, min_tier, fmt):
         return _out(table(["seq", "type", "date", "effective", "detail", "sources (tier)",
                            "standing", "wins"], [e + (won.get(e[0], ""),) for e in events], fmt))
     head = f"{result.actor} in {result.coalition} on {result.date}"
-    text = (f"{head}\n\n" + table(["field", "value", "event", "rule"], fields, fmt) + "\n\n"
-            + table(["seq", "type", "date", "effective", "detail", "sources (tier)", "standing"],
-                    events, fmt))
+    width = terminal_width() if fmt == "table" else None
+    text = (f"{head}\n\n" + table(["field", "value", "event", "rule"], fields, fmt, width=width)
+            + "\n\n" + table(["seq", "type", "date", "effective", "detail", "sources (tier)",
+                              "standing"], events, fmt, width=width))
     _out(text + (f"\n\nnote: {result.note}" if result.note else ""))
 
 
@@ -249,9 +327,16 @@ def blame(obj, date, coalition, actor, known_at, published_by, min_tier, fmt):
 @PUBLISHED_BY
 @MIN_TIER
 @FORMAT
+@COLUMNS
 @click.pass_obj
 def growth(obj, coalitions, every, start, end, align, published_by, min_tier, fmt):
-    """The coalition's size at the end of each year or month (signed/ratified/parties for treaties)."""
+    """The coalition's size at the end of each year or month (signed/ratified/parties for treaties).
+
+    \b
+    Examples:
+      ledger growth --coalition ottawa --every year
+      ledger growth -c ottawa -c rome --align opening
+    """
     if align:
         return _aligned(obj, coalitions, align, fmt)
     if len(coalitions) > 1:
@@ -265,9 +350,9 @@ def growth(obj, coalitions, every, start, end, align, published_by, min_tier, fm
     if points and points[0].counts is not None:
         rows = [(p.date, p.counts["signed"], p.counts["ratified"], p.counts["parties"],
                  p.counts["withdrawn"], p.uncertain) for p in points]
-        return _out(table(["date", "signed", "ratified", "parties", "withdrawn", "uncertain"], rows, fmt))
+        return _out(_table(["date", "signed", "ratified", "parties", "withdrawn", "uncertain"], rows, fmt))
     rows = [(p.date, p.count, p.troops_total, p.uncertain) for p in points]
-    _out(table(["date", "members", "troops", "uncertain"], rows, fmt))
+    _out(_table(["date", "members", "troops", "uncertain"], rows, fmt))
 
 
 def _aligned(obj, coalitions, align, fmt):
@@ -280,7 +365,7 @@ def _aligned(obj, coalitions, align, fmt):
     if fmt == "csv":
         keys = ["coalition", "years", "date", "signed", "ratified", "parties", "withdrawn",
                 "uncertain"]
-        return _out(table(keys, [[p.to_dict()[k] for k in keys] for p in points], fmt))
+        return _out(_table(keys, [[p.to_dict()[k] for k in keys] for p in points], fmt))
     ids = list(dict.fromkeys(p.coalition for p in points))
     by = {(p.coalition, p.years): p for p in points}
     years = sorted({p.years for p in points})
@@ -288,28 +373,43 @@ def _aligned(obj, coalitions, align, fmt):
                                                    if (c, k) in by else ("", ""))]
             for k in years]
     headers = ["years"] + [f"{c} {what}" for c in ids for what in ("parties", "signed")]
-    _out(table(headers, rows, fmt))
+    _out(_table(headers, rows, fmt))
 
 
 @cli.command()
 @click.option("--actor", "-a", required=True, help="Actor id or name (e.g. esp, Spain).")
 @FORMAT
+@COLUMNS
+@SOURCES
 @click.pass_obj
 def history(obj, actor, fmt):
-    """Every coalition ACTOR was in, when, and with what."""
+    """Every coalition ACTOR was in, when, and with what.
+
+    \b
+    Examples:
+      ledger history --actor esp
+      ledger history --actor cow:230
+    """
     spells = obj.ledger.history(actor)
     if fmt == "json":
         return _out(dump_json({"actor": actor, "spells": [s.to_dict() for s in spells]}))
     rows = [(s.coalition, s.status + (" ?" if s.uncertain else ""), s.start, s.end or "", s.troops,
-             ", ".join(s.sources)) for s in spells]
-    _out(table(["coalition", "status", "from", "to", "troops", "sources"], rows, fmt))
+             _sources(s.sources, fmt)) for s in spells]
+    _out(_with_legend(_table(["coalition", "status", "from", "to", "troops", "sources"], rows, fmt), fmt,
+                      rows))
 
 
 @cli.command()
 @FORMAT
+@COLUMNS
 @click.pass_obj
 def coalitions(obj, fmt):
-    """The coalitions in the ledger."""
+    """The coalitions in the ledger.
+
+    \b
+    Example:
+      ledger coalitions --format csv
+    """
     _listing(fmt, "coalitions", obj.ledger.coalitions(),
              ["id", "name", "kind", "model", "lead", "aliases", "span"],
              lambda c: (c.id, c.name, c.kind, c.model, ", ".join(c.lead), ", ".join(c.aliases),
@@ -319,24 +419,47 @@ def coalitions(obj, fmt):
 def _listing(fmt, key, items, headers, row) -> None:
     if fmt == "json":
         return _out(dump_json({key: [item.to_dict() for item in items]}))
-    _out(table(headers, [row(item) for item in items], fmt))
+    _out(_table(headers, [row(item) for item in items], fmt))
 
 
 @cli.command()
 @click.option("--all", "show_all", is_flag=True, help="Also actors no event names.")
 @FORMAT
+@COLUMNS
 @click.pass_obj
 def actors(obj, show_all, fmt):
-    """The actors (states by ISO 3166-1 alpha-3) the events name."""
-    _listing(fmt, "actors", obj.ledger.actors(used_only=not show_all), ["id", "name", "kind", "aliases"],
-             lambda a: (a.id, a.name, a.kind, ", ".join(a.aliases)))
+    """The actors (states by ISO 3166-1 alpha-3) the events name, with their codes (ISO, COW ccode
+    and stateabb, GW gwcode, V-Dem, Wikidata; CSV and JSON give every code with its interval).
+    A code names an actor anywhere an actor is asked for: cow:230, gw:345, iso:esp, Q29.
+
+    Example: ledger actors --all --format csv > actors.csv"""
+    from ledger import codes
+    found = obj.ledger.actors(used_only=not show_all)
+    if fmt == "json":
+        return _out(dump_json({"actors": [{**a.to_dict(), "codes": [
+            {"system": c.system, "code": c.code, "from": c.start, "to": c.end, "source": c.source}
+            for c in codes.codes(a.id)]} for a in found]}))
+    if fmt in ("csv", "markdown"):
+        return _out(_table(["id", "name", "kind", "aliases", *codes.SYSTEMS], [
+            (a.id, a.name, a.kind, ", ".join(a.aliases), *codes.listing(a.id).values()) for a in found],
+            fmt))
+    today = date.today().isoformat()
+    _out(_table(["id", "name", "kind", "iso3", "ccode", "gwcode", "aliases"], [
+        (a.id, a.name, a.kind, *(codes.code_in(a.id, s, "0001-01-01", today) for s in ("iso3", "cow", "gw")),
+         ", ".join(a.aliases)) for a in found], fmt))
 
 
 @cli.command()
 @FORMAT
+@COLUMNS
 @click.pass_obj
 def sources(obj, fmt):
-    """The sources events cite, with their tier (depositary … weak, or unrated)."""
+    """The sources events cite, with their tier (depositary … weak, or unrated).
+
+    \b
+    Example:
+      ledger sources --columns id,tier,title
+    """
     _listing(fmt, "sources", obj.ledger.sources(), ["id", "tier", "title", "publisher", "published", "url"],
              lambda s: (s.id, s.tier, s.title, s.publisher, s.published, s.url))
 
@@ -345,16 +468,23 @@ def sources(obj, fmt):
 @click.option("--coalition", "-c", help="Only this coalition.")
 @click.option("--actor", "-a", help="Only this actor.")
 @FORMAT
+@COLUMNS
+@SOURCES
 @click.pass_obj
 def log(obj, coalition, actor, fmt):
-    """The events themselves, in the order they were recorded."""
+    """The events themselves, in the order they were recorded.
+
+    \b
+    Example:
+      ledger log --coalition iraq --actor esp --format json
+    """
     events = obj.ledger.log(coalition, actor)
     if fmt == "json":
         return _out(dump_json({"events": [e.to_dict() for e in events]}))
     rows = [(e.seq, e.type, e.coalition, e.actor or "", e.date.text,
-             e.effective.text if e.effective else "", _payload(e.payload), ", ".join(e.source_ids),
+             e.effective.text if e.effective else "", _payload(e.payload), _sources(e.source_ids, fmt),
              e.recorded_at) for e in events]
-    _out(table(["seq", "type", "coalition", "actor", "date", "effective", "payload", "sources",
+    _out(_table(["seq", "type", "coalition", "actor", "date", "effective", "payload", "sources",
                 "recorded_at"], rows, fmt))
 
 
@@ -364,35 +494,80 @@ def _payload(p) -> str:
 
 # -- appending -----------------------------------------------------------------------------------
 
-@cli.command()
+APPEND_HELP = """Append one event of TYPE to COALITION, citing at least one --source.
+
+\b
+Event types (actor: names an --actor; then the payload options it takes, * required):
+  join                 actor  --troops --approx --troops-max --role
+  commit_troops        actor  --troops* --approx --troops-max --role
+  peak_troops          actor  --troops* --approx --troops-max --role
+  announce_withdrawal  actor
+  withdraw             actor  --effective --unmatched
+  sign_treaty          actor
+  ratify               actor  --mode* --effective
+  unsign               actor
+  withdraw_treaty      actor  --effective
+  revoke_withdrawal    actor  --label
+  conflict_begins      actor  --label
+  conflict_ends        actor  --label
+  treaty_rule                 --rule* JSON --label
+  start, end, milestone       --label
+  entry_into_force            --label
+  count_claim                 --count* --label --measure
+  correct                     --ref* --set FIELD=VALUE (repeatable)
+  retract                     --ref*
+
+\b
+Examples:
+  ledger append withdraw -c iraq -a esp -d 2004-05-21 -s bbc-2004-05-21-spain --locator "para 1"
+  ledger append commit_troops -c iraq -a cow:290 -d 2003-09-03 --troops 2500 -s my-source --dry-run
+  ledger append correct -c iraq --ref '#812' --set troops=1400 -s better-source
+"""
+
+
+@cli.command(help=APPEND_HELP)
 @click.argument("type")
-@click.option("--coalition", "-c", required=True)
-@click.option("--actor", "-a")
+@click.option("--coalition", "-c", required=True, help="Coalition id or alias.")
+@click.option("--actor", "-a", help="Actor id, name, alias or code (cow:230, gw:345, iso:esp, Q29).")
 @click.option("--date", "-d", required=True, help="YYYY, YYYY-MM or YYYY-MM-DD.")
-@click.option("--effective", help="When it takes effect, if later than --date.")
-@click.option("--troops", type=str)
+@click.option("--effective", help="When it takes effect, if later than --date (withdraw, ratify, withdraw_treaty).")
+@click.option("--troops", type=str, help="Troop figure (join, commit_troops, peak_troops); 1,850 is read as 1850.")
 @click.option("--approx", is_flag=True, default=None, help="The troop figure is approximate.")
-@click.option("--mode", help="ratification, acceptance, approval, accession or succession.")
-@click.option("--label", help="Text of a coalition-level event.")
-@click.option("--count", type=str, help="Member count claimed (count_claim).")
-@click.option("--ref", help="Event id (or #seq) a correct/retract refers to.")
-@click.option("--set", "sets", multiple=True, metavar="FIELD=VALUE", help="Field a correction sets.")
+@click.option("--troops-max", type=str, help="The upper end when the source gives a range.")
+@click.option("--role", help="What the troops did (e.g. medical, engineers).")
+@click.option("--unmatched", is_flag=True, default=None,
+              help="withdraw: a known gap, no join is recorded for it.")
+@click.option("--mode", help="ratify: ratification, acceptance, approval, accession or succession.")
+@click.option("--label", help="Text of a coalition-level event (start, end, milestone, ...).")
+@click.option("--count", type=str, help="count_claim: the member count a source gives.")
+@click.option("--measure", type=click.Choice(["members", "signed", "ratified", "parties"]),
+              help="count_claim: what the count counts (default members).")
+@click.option("--rule", metavar="JSON", help='treaty_rule: the rules it states, e.g. '
+              '\'{"withdrawal": {"months": 6}}\' (README, Temporal rules 10).')
+@click.option("--ref", help="correct/retract: the event's id (or #seq).")
+@click.option("--set", "sets", multiple=True, metavar="FIELD=VALUE", help="correct: a field it sets (repeatable).")
 @click.option("--source", "-s", "source_ids", multiple=True, required=True, help="Source id (repeatable).")
-@click.option("--locator", help="Where in the source.")
-@click.option("--quote", help="A short quote from the source.")
-@click.option("--note")
+@click.option("--locator", help="Where in the (first) source.")
+@click.option("--quote", help="A short quote from the (first) source.")
+@click.option("--note", help="A note in your own words.")
 @click.option("--id", "key", help="An id later corrections may refer to.")
 @click.option("--expect-head", metavar="DIGEST", help="Refuse unless the ledger's head is DIGEST.")
+@click.option("--dry-run", is_flag=True, help="Check the event and show what it would change; append nothing.")
 @click.pass_obj
-def append(obj, type, coalition, actor, date, effective, troops, approx, mode, label, count, ref, sets,
-           source_ids, locator, quote, note, key, expect_head):
-    """Append one event of TYPE (join, commit_troops, withdraw, ratify, ...)."""
+def append(obj, type, coalition, actor, date, effective, troops, approx, troops_max, role, unmatched,
+           mode, label, count, measure, rule, ref, sets, source_ids, locator, quote, note, key,
+           expect_head, dry_run):
     ledger = obj.ledger
     if ref and ref.startswith("#"):
         if not ref[1:].isdigit() or not ref[1:].isascii() or len(ref) > 19:
             raise click.BadParameter(f"'{ref[:20]}' is neither an event id nor #SEQ (e.g. #12)",
                                      param_hint="--ref")
         ref = ledger.event_id(int(ref[1:]))
+    if rule is not None:
+        try:
+            rule = json.loads(rule)
+        except ValueError as exc:
+            raise click.BadParameter(f"not JSON: {exc}", param_hint="--rule") from None
     fields = {}
     for item in sets:
         if "=" not in item:
@@ -403,14 +578,23 @@ def append(obj, type, coalition, actor, date, effective, troops, approx, mode, l
              for i, s in enumerate(source_ids)]
     cites = [{k: v for k, v in c.items() if v is not None} for c in cites]
     summary = ledger.append(type, coalition, date, actor=actor, sources=cites, effective=effective,
-                            note=note, id=key, expect_head=expect_head, troops=troops, approx=approx,
-                            mode=mode, label=label, count=count, ref=ref, set=fields or None)
-    seq, digest = ledger.head()
+                            note=note, id=key, expect_head=expect_head, dry_run=dry_run, troops=troops,
+                            approx=approx, troops_max=troops_max, role=role, unmatched=unmatched,
+                            mode=mode, label=label, count=count, measure=measure, rule=rule,
+                            ref=ref, set=fields or None)
     if summary.duplicate:
-        _out("duplicate: this event from this source is already in the ledger; nothing appended")
-    else:
-        kind = "conflicting (another source disagrees)" if summary.conflicting else "new"
-        _out(f"appended #{summary.seqs[0]} ({kind}); head {digest}")
+        return _out("duplicate: this event from this source is already in the ledger; nothing appended")
+    kind = "conflicting (another source disagrees)" if summary.conflicting else "new"
+    if dry_run:
+        _out(f"would append one event ({kind}); nothing appended")
+        for cid, change in sorted(summary.changes.items()):
+            for s in change["added"]:
+                _out(f"  {cid}: + {s['actor']} {s['status']} {s['from']} → {s['to'] or 'now'}")
+            for s in change["removed"]:
+                _out(f"  {cid}: - {s['actor']} {s['status']} {s['from']} → {s['to'] or 'now'}")
+        return
+    seq, digest = ledger.head()
+    _out(f"appended #{summary.seqs[0]} ({kind}); head {digest}")
 
 
 @cli.command("add-source")
@@ -423,7 +607,12 @@ def append(obj, type, coalition, actor, date, effective, troops, approx, mode, l
 @click.option("--accessed", help="Access date.")
 @click.pass_obj
 def add_source(obj, source_id, **fields):
-    """Declare a source events can cite (sources are never edited: a new one gets a new id)."""
+    """Declare a source events can cite (sources are never edited: a new one gets a new id).
+
+    \b
+    Example:
+      ledger add-source bbc-2004-05-21-spain --title 'Last Spanish troops leave Iraq' --publisher 'BBC News' --published 2004-05-21
+    """
     fields = {k: v for k, v in fields.items() if v is not None}
     fresh = obj.ledger.declare_source(id=source_id, **fields)
     _out(f"source '{source_id}' " + ("added" if fresh else "was already there, unchanged"))
@@ -436,7 +625,13 @@ def add_source(obj, source_id, **fields):
 @FORMAT
 @click.pass_obj
 def import_(obj, files, dry_run, expect_head, fmt):
-    """Append event files (YAML, JSON Lines, CSV); each file atomically."""
+    """Append event files (YAML, JSON Lines, CSV); each file atomically.
+
+    \b
+    Examples:
+      ledger import --dry-run my-events.yaml
+      ledger import my-events.csv --expect-head "$(ledger head | cut -d' ' -f1)"
+    """
     reports = []
     for path in files:
         reports.append(_import_one(obj.ledger, path, dry_run, expect_head))
@@ -461,6 +656,8 @@ def print_summary(r) -> None:
          f"{r.declared} declaration(s)")
     for line, message in r.conflicts[:20]:
         _out(f"  line {line}: conflicting: {message}")
+    for line, message in r.warnings[:50]:
+        click.echo(f"warning: {r.file}" + (f":{line}" if line else "") + f": {message}", err=True)
 
 
 def _import_one(ledger, path, dry_run, expect_head):
@@ -481,7 +678,13 @@ def _import_one(ledger, path, dry_run, expect_head):
 @FORMAT
 @click.pass_obj
 def verify(obj, deep, cited, fmt):
-    """Recompute the hash chains of events and declarations; name the first thing that does not match."""
+    """Recompute the hash chains of events and declarations; name the first thing that does not match.
+
+    \b
+    Examples:
+      ledger verify
+      ledger verify --deep --cited 1536:3f9c…(the SEQ:DIGEST that ledger cite printed)
+    """
     pin = None
     if cited is not None:
         seq, _, digest = cited.partition(":")
@@ -506,7 +709,12 @@ def verify(obj, deep, cited, fmt):
 @cli.command()
 @click.pass_obj
 def head(obj):
-    """The head digest (and event count): cite it to pin the state of the ledger."""
+    """The head digest (and event count): cite it to pin the state of the ledger.
+
+    \b
+    Example:
+      ledger head
+    """
     seq, digest = obj.ledger.head()
     _out(f"{digest} {seq}")
 
@@ -514,9 +722,15 @@ def head(obj):
 @cli.command()
 @click.option("--all", "show_all", is_flag=True, help="Also show notes (disagreements, implicit joins).")
 @FORMAT
+@COLUMNS
 @click.pass_obj
 def check(obj, show_all, fmt):
-    """Report inconsistencies in the events (they are never refused). Exit 1 if a problem is found."""
+    """Report inconsistencies in the events (they are never refused). Exit 1 if a problem is found.
+
+    \b
+    Example:
+      ledger check --all
+    """
     found = obj.ledger.check()
     shown = [p for p in found if show_all or p.level == "problem"]
     problems = [p for p in found if p.level == "problem"]
@@ -526,7 +740,7 @@ def check(obj, show_all, fmt):
     else:
         rows = [(p.level, p.kind, p.coalition or "", p.seq, p.message) for p in shown]
         if rows:
-            _out(table(["level", "kind", "coalition", "seq", "message"], rows, fmt))
+            _out(_table(["level", "kind", "coalition", "seq", "message"], rows, fmt))
         _out(f"{len(problems)} problem(s), {len(found) - len(problems)} note(s)")
     if problems:
         sys.exit(1)
@@ -535,7 +749,12 @@ def check(obj, show_all, fmt):
 @cli.command()
 @click.pass_obj
 def rebuild(obj):
-    """Rebuild the projections (membership spells) from the log."""
+    """Rebuild the projections (membership spells) from the log.
+
+    \b
+    Example:
+      ledger rebuild
+    """
     n = obj.ledger.rebuild()
     _out(f"rebuilt: {n} spells")
 
@@ -546,21 +765,69 @@ def rebuild(obj):
 @click.pass_obj
 def coverage(obj, fmt):
     """The coverage tables: per coalition its actors, events, sources by tier, the share of events
-    whose best source is press or better, and the age of troop figures at each year end."""
+    whose best source is press or better, and the age of troop figures at each year end.
+
+    \b
+    Example:
+      ledger coverage > coverage.md
+    """
     from ledger.coverage import coverage as rows, markdown, to_dict
     found = rows(obj.ledger)
     _out(dump_json(to_dict(found)) if fmt == "json" else markdown(found))
 
 
-@cli.group()
+@cli.command()
+@click.pass_obj
+def where(obj):
+    """Where this ledger is: its database URL (any password masked), the data directory of the
+    default ledger, and the schema revision of the database and of this version of the ledger.
+
+    \b
+    Example:
+      ledger where
+      LEDGER_DATABASE_URL=postgresql+psycopg://me:secret@db/ledger ledger where
+    """
+    from ledger import store
+    from ledger.errors import DatabaseError
+    from ledger.fastread import sqlite_path
+    from ledger.location import data_dir
+    from ledger.schema_revision import SCHEMA_REVISION
+    url = obj.database or store.default_url()
+    if url.startswith("sqlite:///") and sqlite_path(url) is None and ":memory:" not in url:
+        have = "none (the database does not exist yet)"
+    else:
+        import sqlalchemy as sa
+        engine = store.make_engine(url)
+        try:
+            with store.reading(engine) as conn:
+                have = store.current_revision(conn) or "none (not migrated yet)"
+        except (sa.exc.DBAPIError, DatabaseError) as exc:
+            have = f"unknown ({store.redact(str(exc).splitlines()[0])})"
+        finally:
+            engine.dispose()
+    _out(f"database: {store.redact(url)}\ndata directory: {data_dir()}\n"
+         f"schema revision: {have} (this version needs {SCHEMA_REVISION})")
+
+
+@cli.group(cls=LedgerGroup)
 def db():
-    """Database schema commands."""
+    """Database schema commands.
+
+    \b
+    Example:
+      ledger db upgrade
+    """
 
 
 @db.command()
 @click.pass_obj
 def upgrade(obj):
-    """Migrate the database to the current schema (also done automatically on first use)."""
+    """Migrate the database to the current schema (also done automatically on first use).
+
+    \b
+    Example:
+      ledger --database postgresql+psycopg://owner@dbhost/ledger db upgrade
+    """
     from ledger import store
     engine = store.make_engine(obj.database or store.default_url())
     store.upgrade(engine)

@@ -18,7 +18,12 @@ from .reporting import _write, write_file
 @click.pass_obj
 def map_(obj, dates, more, coalition, output):
     """Draw a world map of the coalition on each DATE: countries shaded by status, uncertain ones
-    striped, troop levels as circles, with a legend, the sources and the head digest."""
+    striped, troop levels as circles, with a legend, the sources and the head digest.
+
+    \b
+    Example:
+      ledger map 2003-05-01 2006-12-31 --coalition iraq -o iraq-maps.svg
+    """
     from ledger import maps
     days = list(dates) + list(more)
     if not days:
@@ -38,6 +43,11 @@ def map_(obj, dates, more, coalition, output):
 @click.pass_obj
 def explore(obj, coalitions, output):
     """Write one self-contained page to explore coalitions month by month: map, timeline, member
-    table, a slider with a play button, and each country's history with its sources."""
+    table, a slider with a play button, and each country's history with its sources.
+
+    \b
+    Example:
+      ledger explore --coalition iraq --coalition ottawa -o explore.html
+    """
     from ledger import explore as pages
     _write(pages.to_html(obj.ledger, coalitions), output)

@@ -61,7 +61,13 @@ ESCAPE_FORMULAS = click.option(
 @ESCAPE_FORMULAS
 @click.pass_obj
 def export(obj, coalition, fmt, output, escape_formulas):
-    """Export the events with their sources (JSON Lines re-imports as the same events)."""
+    """Export the events with their sources (JSON Lines re-imports as the same events).
+
+    \b
+    Examples:
+      ledger export --coalition iraq -o iraq.jsonl
+      ledger export --format csv -o events.csv
+    """
     from ledger import exports
     if fmt == "jsonl":
         text = exports.export_jsonl(obj.ledger, coalition)
@@ -75,18 +81,30 @@ def export(obj, coalition, fmt, output, escape_formulas):
 @click.option("--every", type=click.Choice(["year", "month"]), default="year", show_default=True)
 @click.option("--from", "start", metavar="DATE", help="First period.")
 @click.option("--to", "end", metavar="DATE", help="Last period.")
+@click.option("--troops", type=click.Choice(["end", "max", "mean"]), default="end", show_default=True,
+              help="Troops at the period's end, its highest level, or its day-weighted mean.")
+@click.option("--all-states", is_flag=True,
+              help="Add every state of the system in each period (status none if never in).")
+@click.option("--system", type=click.Choice(["cow", "gw", "iso", "vdem"]), default="cow",
+              show_default=True, help="The code system the panel is keyed on (and --all-states uses).")
 @click.option("--format", "fmt", type=click.Choice(["csv", "json"]), default="csv", show_default=True)
 @OUTPUT
 @ESCAPE_FORMULAS
 @click.pass_obj
-def panel(obj, coalition, every, start, end, fmt, output, escape_formulas):
-    """One row per actor and period: period end date, status, troops and the sources behind it."""
-    from ledger import exports
-    rows = exports.panel(obj.ledger, coalition, every, start, end)
+def panel(obj, coalition, every, start, end, troops, all_states, system, fmt, output,
+          escape_formulas):
+    """One row per actor and period, ready to merge on ccode, gwcode or iso3: status, troops, share of
+    the period in, sources. Successors carry what their predecessor joined (Serbia after Serbia and
+    Montenegro; see README, "Panels").
+
+    Example: ledger panel -c ottawa --all-states --system cow -o ottawa-state-years.csv"""
+    rows = obj.ledger.panel(coalition, every, start, end, troops=troops, all_states=all_states,
+                            system=system)
     if fmt == "json":
         text = dump_json({"coalition": coalition, "every": every, "rows": [r.to_dict() for r in rows]})
     else:
-        text = exports.panel_csv(rows, escape_formulas=escape_formulas)
+        from ledger import exports
+        text = exports.panel_csv(rows, every, escape_formulas=escape_formulas)
     _write(text, output)
 
 
@@ -97,7 +115,12 @@ def panel(obj, coalition, every, start, end, fmt, output, escape_formulas):
 @OUTPUT
 @click.pass_obj
 def cite(obj, coalition, fmt, output):
-    """How to cite this state of the ledger (version, events, head digest, date) and its sources."""
+    """How to cite this state of the ledger (version, events, head digest, date) and its sources.
+
+    \b
+    Example:
+      ledger cite --coalition iraq --format bibtex -o iraq.bib
+    """
     from ledger import exports
     c = exports.cite(obj.ledger, coalition)
     text = {"text": exports.cite_text, "bibtex": exports.cite_bibtex,
@@ -107,22 +130,27 @@ def cite(obj, coalition, fmt, output):
 
 @cli.command("import-table")
 @click.argument("file", type=click.Path(dir_okay=False))
-@click.option("--format", "fmt", type=click.Choice(["membership", "untc", "wikidata"]),
+@click.option("--input", "fmt", type=click.Choice(["membership", "untc", "wikidata"]),
               default="membership", show_default=True,
-              help="membership: one row per actor with join/exit dates; untc: a UN Treaty Collection "
-                   "status table; wikidata: SPARQL JSON results.")
+              help="What FILE is. membership: one row per actor with join/exit dates; untc: a UN "
+                   "Treaty Collection status table; wikidata: SPARQL JSON results.")
 @click.option("--coalition", "-c", required=True, help="Coalition the events belong to.")
 @click.option("--source", "-s", required=True, help="Id of an existing source the table comes from.")
 @click.option("--actor-column", help="membership: column with the actor (ISO alpha-3 code or name).")
 @click.option("--join-column", help="membership: column with the join date.")
 @click.option("--exit-column", help="membership: column with the exit date (first day outside).")
 @click.option("--dry-run", is_flag=True, help="Show what would be appended; append nothing.")
-@click.option("--format-output", "out_fmt", type=click.Choice(["text", "json"]), default="text",
-              show_default=True)
+@click.option("--format", "out_fmt", type=click.Choice(["text", "json"]), default="text",
+              show_default=True, help="Output format.")
 @click.pass_obj
 def import_table(obj, file, fmt, coalition, source, actor_column, join_column, exit_column, dry_run,
                  out_fmt):
-    """Append the events of someone else's table (atomically: all rows or none)."""
+    """Append the events of someone else's table (atomically: all rows or none).
+
+    \b
+    Example:
+      ledger import-table members.csv --input membership -c my-coalition -s my-source --dry-run
+    """
     from ledger.importers import import_table as run
     r = run(obj.ledger, file, fmt, coalition=coalition, source=source, actor_column=actor_column,
             join_column=join_column, exit_column=exit_column, dry_run=dry_run)
@@ -142,7 +170,12 @@ def import_table(obj, file, fmt, coalition, source, actor_column, join_column, e
               help="report.html (self-contained) or report.md (the chart goes beside it as .svg).")
 @click.pass_obj
 def report(obj, coalition, start, end, at, output):
-    """Write a coalition's report: timeline chart, maps and member tables, changes and cited sources."""
+    """Write a coalition's report: timeline chart, maps and member tables, changes and cited sources.
+
+    \b
+    Example:
+      ledger report --coalition letter-of-eight-2003 -o report.md
+    """
     from ledger import report as reports
     r = reports.build(obj.ledger, coalition, start, end, at)
     if output.lower().endswith((".md", ".markdown")):
@@ -165,6 +198,12 @@ def report(obj, coalition, start, end, at, output):
 @OUTPUT
 @click.pass_obj
 def chart(obj, coalitions, start, end, align, output):
-    """Write the SVG timeline chart of one or more coalitions (members/troops; treaty counts)."""
+    """Write the SVG timeline chart of one or more coalitions (members/troops; treaty counts).
+
+    \b
+    Examples:
+      ledger chart --coalition iraq --coalition ottawa -o chart.svg
+      ledger chart -c ottawa -c rome --align opening -o treaties.svg
+    """
     from ledger import report as reports
     _write(reports.chart(obj.ledger, coalitions, start, end, align), output)

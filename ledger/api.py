@@ -22,7 +22,8 @@ from .effects import apply_corrections, expand
 from .evidence import Evidence, heard
 from .errors import ConflictError, DatabaseError, InputError, UnknownIdError
 from .files import Record, read
-from .ingest import Rows, Summary, ingest, normalise
+from .frames import Results
+from .ingest import Rows, Summary, by_code, ingest, normalise
 from .model import TIERS, Actor, Coalition, Event, Source
 from .results import (AsOf, Blame, Change, Diff, GrowthPoint, Problem, ReplayRow, Spell,
                       Verification, Within, disputed_text)
@@ -67,9 +68,10 @@ class Ledger:
              writes: bool = True) -> "Ledger":
         """Open (creating and migrating if needed) the ledger at `url`; the default is an SQLite
         file in the user's data directory. With `bundled_data`, the bundled event files are
-        imported on first use and whenever they change. With `writes=False` (the caller only
-        reads), an SQLite ledger that cannot be written is opened read-only and answered as it
-        stands; it takes a newer bundle when next opened where it can be written."""
+        imported on first use and whenever they change; without, the built-in states still are.
+        With `writes=False` (the caller only reads), an SQLite ledger that cannot be written is
+        opened read-only and answered as it stands; it takes a newer bundle when next opened where
+        it can be written."""
         url = url or store.default_url()
         path = store.sqlite_file(url)
         why = location.read_only_reason(path) if path else None
@@ -89,6 +91,8 @@ class Ledger:
         ledger._ensure_projection()
         if bundled_data:
             bundled.sync(ledger)
+        else:
+            bundled.sync_states(ledger)
         return ledger
 
     def _ensure_projection(self) -> None:
@@ -114,14 +118,16 @@ class Ledger:
     def append(self, type: str, coalition: str, date: str, *, actor: str | None = None,
                source: str | None = None, sources: list | None = None, locator: str | None = None,
                quote: str | None = None, effective: str | None = None, note: str | None = None,
-               id: str | None = None, expect_head: str | None = None, **payload: Any) -> Summary:
-        """Append one event. Payload fields (troops, mode, label, count, ref, set, ...) as keywords."""
+               id: str | None = None, expect_head: str | None = None, dry_run: bool = False,
+               **payload: Any) -> Summary:
+        """Append one event (or, with `dry_run`, check it and say what it would change). Payload
+        fields (troops, mode, label, count, ref, set, ...) as keywords."""
         data = {"type": type, "coalition": coalition, "actor": actor, "date": date,
                 "effective": effective, "source": source, "sources": sources, "locator": locator,
                 "quote": quote, "note": note, "id": id, **payload}
         data = {k: v for k, v in data.items() if v is not None}
-        return self._ingest([Record("event", data, "<append>", 0)], Summary("<append>"),
-                            expect_head, None)
+        return self._ingest([Record("event", data, "<append>", 0)],
+                            Summary("<append>", dry_run=dry_run), expect_head, None)
 
     def declare_source(self, **fields: Any) -> bool:
         summary = self._ingest([Record("source", fields, "<source>", 0)], Summary("<source>"),
@@ -224,9 +230,13 @@ class Ledger:
                                                        t.c.alias == normalise(value))).scalar()
         if hit:
             return hit
+        if namespace == "actor":
+            hit = by_code(value, Rows(conn, schema.actors, "id"))
+            if hit:
+                return hit
         names = list(conn.execute(sa.select(table.c.id)).scalars()) + list(conn.execute(
             sa.select(t.c.alias).where(t.c.namespace == namespace)).scalars())
-        close = difflib.get_close_matches(normalise(value), names, n=3, cutoff=0.6)
+        close = difflib.get_close_matches(normalise(value), list(dict.fromkeys(names)), n=3, cutoff=0.6)
         hint = f" (did you mean {', '.join(repr(c) for c in close)}?)" if close else ""
         raise UnknownIdError(f"unknown {namespace} '{value}'{hint}")
 
@@ -426,7 +436,7 @@ class Ledger:
                 status["party"] if treaty else status["member"],
                 sum(s.troops or 0 for s in states.values() if s.status == "member"),
                 eff.event.source_ids, counts))
-        return rows
+        return Results(rows)
 
     def blame(self, day: str | date, coalition: str, actor: str, known_at: str | None = None,
               published_by: str | date | None = None, *, min_tier: str | None = None) -> Blame:
@@ -460,7 +470,7 @@ class Ledger:
                 rec = read_record(aid, row.status, row.troops, row.data)
                 out.append(Spell(row.coalition_id, aid, row.status, row.valid_from, row.valid_to,
                                  row.troops, rec["since"], tuple(rec["sources"]), rec["uncertain"]))
-            return out
+            return Results(out)
 
     def growth(self, coalition: str, every: str = "year", start: str | None = None,
                end: str | None = None, published_by: str | date | None = None, *,
@@ -470,7 +480,7 @@ class Ledger:
         lens = Lens.of(None, published_by, min_tier)
         view = self._view(coalition) if lens.plain else self._heard_view(coalition, lens)
         if not view.points:
-            return []
+            return Results()
         first = parse_date(start).lo if start else date.fromisoformat(view.points[0])
         last = parse_date(end).hi if end else date.fromisoformat(view.points[-1])
         points = []
@@ -478,7 +488,7 @@ class Ledger:
             asof = view.asof(period_end)
             points.append(GrowthPoint(period_end.isoformat(), asof.count, asof.troops_total,
                                       asof.uncertain, asof.counts))
-        return points
+        return Results(points)
 
     def _heard_view(self, coalition: str, lens: "Lens") -> CoalitionView:
         """The coalition's spells as the sources heard give them, built in memory (not stored):
@@ -489,6 +499,27 @@ class Ledger:
             coal = self._coalition(conn, cid)
         spells = [(r["valid_from"], r["valid_to"], r["record"]) for r in projection.build(effects)]
         return CoalitionView(coal, None, spells, {}, {}, [])
+
+    def spells(self, coalition: str) -> list[tuple[str, str | None, dict]]:
+        """The coalition's projection: (valid_from, valid_to or None, record), valid_to exclusive."""
+        with store.reading(self.engine) as conn:
+            cid = self._resolve(conn, "coalition", coalition)
+            return [(r.valid_from, r.valid_to, read_record(r.actor_id, r.status, r.troops, r.data))
+                    for r in projection.coalition_spells(conn, cid)]
+
+    def panel(self, coalition: str, every: str = "year", start: str | None = None,
+              end: str | None = None, **options: Any) -> Results:
+        """An actor × period panel (README, "Panels"); options: troops="end"|"max"|"mean",
+        all_states=True, system="cow"|"gw". The rows have `.to_pandas()`."""
+        from .exports import panel
+        return Results(panel(self, coalition, every, start, end, **options))
+
+    def export(self, coalition: str | None = None, format: str = "jsonl") -> str:
+        """The events with their sources: "jsonl" (re-imports as the same events) or "csv"."""
+        from . import exports
+        if format not in ("jsonl", "csv"):
+            raise ValueError("format is 'jsonl' or 'csv'")
+        return (exports.export_jsonl if format == "jsonl" else exports.export_csv)(self, coalition)
 
     # -- listings ----------------------------------------------------------------------------
     def coalitions(self) -> list[Coalition]:
@@ -529,7 +560,7 @@ class Ledger:
         with store.reading(self.engine) as conn:
             cid = self._resolve(conn, "coalition", coalition) if coalition else None
             aid = self._resolve(conn, "actor", actor) if actor else None
-            return [store.to_event(r) for r in store.event_rows(conn, coalition=cid, actor=aid)]
+            return Results(store.to_event(r) for r in store.event_rows(conn, coalition=cid, actor=aid))
 
     def event_id(self, seq: int) -> str:
         """The id of event #seq (what a correction or retraction refers to)."""

@@ -28,6 +28,22 @@ def fingerprint() -> str:
     return h.hexdigest()
 
 
+def sync_states(ledger: "Ledger") -> list:
+    """Declare the built-in states (`actors.yaml`: declarations, no events) unless this exact file
+    is in already: a ledger opened without the bundled events still knows `esp` and its codes."""
+    from . import store
+    first = paths()[0]
+    mark = hashlib.sha256(first.read_bytes()).hexdigest()
+    with store.reading(ledger.engine) as conn:
+        if store.get_meta(conn, "states") == mark:
+            return []
+    with as_file(first) as real:
+        summary = ledger.import_file(str(real))
+    with store.writing(ledger.engine) as conn:
+        store.set_meta(conn, "states", mark)
+    return [summary]
+
+
 def sync(ledger: "Ledger") -> list:
     """Import the bundled files unless this exact bundle is already in: appends are idempotent,
     so a newer bundle adds only what is new."""

@@ -2,6 +2,7 @@
 
     LedgerError
     ├── InputError          bad input: a file, line and field are named where known
+    │   ├── InputErrors     several of them in one file, all reported (up to 50)
     │   ├── DateError       a date that is malformed or impossible
     │   └── UnknownIdError  an unknown coalition, actor, source or event (with "did you mean")
     ├── ConflictError       a record that contradicts one already in the ledger, or a stale --expect-head
@@ -48,6 +49,27 @@ class InputError(LedgerError):
             where = f"line {self.line}: "
         field = f"field '{self.field}': " if self.field else ""
         return f"{where}{field}{self.message}"
+
+
+class InputErrors(InputError):
+    """Several errors in one file (up to `ingest.MAX_ERRORS`), each with its file, line and field:
+    a file is checked to the end so that all its mistakes can be mended at once. It reads as its
+    first error, then the others, one a line; `line` and `field` are the first error's."""
+
+    def __init__(self, errors: list, file: str | None = None, more: bool = False):
+        self.errors, self.more = list(errors), more
+        first = self.errors[0]
+        super().__init__(getattr(first, "message", str(first)), file=getattr(first, "file", file),
+                         line=getattr(first, "line", None), field=getattr(first, "field", None))
+
+    def __str__(self) -> str:
+        rest = self.errors[1:]
+        tail = (f"\n{len(rest)} more error(s){' (checking stopped there)' if self.more else ''}, "
+                "and nothing was appended:" + "".join(f"\n  {e}" for e in rest))
+        return str(self.errors[0]) + tail
+
+    def refresh(self) -> None:
+        self.__init__(self.errors, self.file, self.more)
 
 
 class DateError(InputError):

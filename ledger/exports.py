@@ -13,9 +13,13 @@ import io
 import json
 import re
 from dataclasses import dataclass
+from datetime import date, timedelta
 from typing import TYPE_CHECKING, Iterable
 
+from . import codes
+from .errors import InputError
 from .model import Event, Source
+from .state import IN
 
 if TYPE_CHECKING:
     from .api import Ledger
@@ -136,51 +140,203 @@ def _cell(value) -> str:
 
 # -- panel -------------------------------------------------------------------------------------------
 
+PANEL_STATUSES = ("member", "party", "signatory", "ratified", "withdrawn", "none")
+TROOPS = ("end", "max", "mean")
+
+
 @dataclass(frozen=True)
 class PanelRow:
+    coalition: str
     period: str            # the period's last day (YYYY-MM-DD)
+    year: int
+    month: int | None      # monthly panels only
     actor: str
+    iso3: str | None       # upper case, valid in the period
+    ccode: int | None      # COW state number, valid in the period
+    gwcode: int | None     # Gleditsch-Ward number
+    vdem: str | None       # V-Dem country_text_id
     name: str
-    status: str            # member, signatory, ratified, party; "out" when not in on that day
-    troops: int | None
+    status: str            # one of PANEL_STATUSES, at the period's end
+    troops: int | None     # at the period's end, or its max or day-weighted mean (--troops)
+    share: float           # fraction of the period's days the actor was in
     uncertain: bool
     sources: tuple[str, ...]
+    url: str | None        # the first source's address
+    note: str = ""
 
     def to_dict(self) -> dict:
-        return {"period": self.period, "actor": self.actor, "name": self.name, "status": self.status,
-                "troops": self.troops, "uncertain": self.uncertain, "sources": list(self.sources)}
+        out = {"coalition": self.coalition, "period": self.period, "year": self.year,
+               "month": self.month, "actor": self.actor, "iso3": self.iso3, "ccode": self.ccode,
+               "gwcode": self.gwcode, "vdem": self.vdem, "name": self.name, "status": self.status,
+               "troops": self.troops, "share": self.share, "uncertain": self.uncertain,
+               "sources": ";".join(self.sources), "url": self.url, "note": self.note}
+        if self.month is None:
+            del out["month"]
+        return out
 
 
-PANEL_COLUMNS = ("period", "actor", "name", "status", "troops", "uncertain", "sources")
+def panel_columns(every: str) -> tuple[str, ...]:
+    cols = ("coalition", "period", "year", "month", "actor", "iso3", "ccode", "gwcode", "vdem", "name",
+            "status", "troops", "share", "uncertain", "sources", "url", "note")
+    return cols if every == "month" else tuple(c for c in cols if c != "month")
 
 
 def panel(ledger: "Ledger", coalition: str, every: str = "year", start: str | None = None,
-          end: str | None = None) -> list[PanelRow]:
-    """A balanced panel: one row per actor the coalition's events name and per period (year or
-    month), from `Ledger.asof` on the period's last day. An actor not in on that day is "out"."""
+          end: str | None = None, *, troops: str = "end", all_states: bool = False,
+          system: str = "cow") -> list[PanelRow]:
+    """One row per actor and period (README, "Panels"): the actors the coalition's events name, and
+    with `all_states` every state of the `system` (cow or gw) in the period, those never in with
+    status "none". A state that a successor continues (Serbia and Montenegro by Serbia) is shown,
+    after the succession, as that successor with its predecessor's record; a state that no longer
+    exists at a period's end has no row for it."""
+    if troops not in TROOPS:
+        raise InputError(f"troops is one of {', '.join(TROOPS)}", field="troops")
+    if system not in codes.PANEL_SYSTEMS:
+        raise InputError(f"system is one of {', '.join(codes.PANEL_SYSTEMS)}", field="system")
+    if all_states and system not in ("cow", "gw"):
+        raise InputError("every state of a period comes from the COW or the GW state system: "
+                         "give the system cow or gw", field="system")
+    coal = ledger.coalition(coalition)
     names = {a.id: a.name for a in ledger.actors()}
-    actors = sorted({e.actor for e in ledger.log(coalition) if e.actor},
-                    key=lambda a: (names.get(a, a).casefold(), a))
+    urls = {s.id: s.url for s in ledger.sources()}
+    spells: dict[str, list] = {}
+    for lo, hi, rec in ledger.spells(coal.id):
+        spells.setdefault(rec["actor"], []).append((lo, hi, rec))
+    named = set(spells) | {e.actor for e in ledger.log(coal.id) if e.actor}
+    keyed = codes.PANEL_SYSTEMS[system]
     rows = []
-    for point in ledger.growth(coalition, every, start, end):
-        members = {m.actor: m for m in ledger.asof(point.date, coalition).members}
-        for actor in actors:
-            m = members.get(actor)
-            if m is None:
-                rows.append(PanelRow(point.date, actor, names.get(actor, actor), "out", None, False, ()))
-            else:
-                rows.append(PanelRow(point.date, actor, m.name, m.status, m.troops, m.uncertain,
-                                     tuple(s["id"] for s in m.sources)))
+    for point in ledger.growth(coal.id, every, start, end):
+        hi = point.date
+        last = date.fromisoformat(hi)
+        lo = (last.replace(month=1, day=1) if every == "year" else last.replace(day=1)).isoformat()
+        days = (last - date.fromisoformat(lo)).days + 1
+        listed: dict[str, list] = {}
+        for actor in sorted(named):
+            heir, timeline = _lineage(actor, spells, lo, hi)
+            if heir is not None:
+                listed.setdefault(heir, []).extend(timeline)
+        if all_states:
+            for c in codes.members(system, lo, hi):
+                if _lineage(c.actor, {}, lo, hi)[0] == c.actor:
+                    listed.setdefault(c.actor, [])
+        for actor, timeline in listed.items():
+            timeline = _own_first(actor, timeline)
+            # the row says how things stood at the period's end, or on the last day of a state
+            # that ended inside it without a continuator (the GDR in 1990)
+            at = hi if _exists(actor, hi) else codes.ended(actor)
+            rec = _at(timeline, at)
+            status = _status(rec, timeline, at)
+            share = _share(timeline, lo, hi, days)
+            shown_troops = _troops(timeline, rec, lo, hi, troops)
+            around = [r for a, b, r in timeline if a <= hi and (b is None or b > lo)]
+            notes = sorted({f"continues {r['actor']}" for r in around if r["actor"] != actor})
+            if at != hi:
+                notes.append(f"ended {at}")
+            code = {s: codes.code_in(actor, s, at) or codes.code_in(actor, s, lo, hi)
+                    for s in ("iso3", "cow", "gw", "vdem")}
+            if not code[keyed]:
+                notes.append(f"no {system} code in this period")
+            src = tuple(rec["sources"]) if rec is not None and status != "none" else ()
+            rows.append(PanelRow(
+                coal.id, hi, last.year, last.month if every == "month" else None, actor,
+                code["iso3"], _number(code["cow"]), _number(code["gw"]), code["vdem"],
+                names.get(actor, actor), status,
+                shown_troops, round(share, 4), any(r["uncertain"] for r in around), src,
+                next((urls[s] for s in src if urls.get(s)), None), "; ".join(notes)))
+    rows.sort(key=lambda r: (r.period, r.name.casefold(), r.actor))
     return rows
 
 
-def panel_csv(rows: Iterable[PanelRow], *, escape_formulas: bool = True) -> str:
+def _number(code: str | None) -> int | None:
+    return int(code) if code is not None else None
+
+
+def _exists(actor: str, day: str) -> bool:
+    gone = codes.ended(actor)
+    return codes.began(actor) <= day and (gone is None or gone >= day)
+
+
+def _lineage(actor: str, spells: dict, lo: str, hi: str) -> tuple[str | None, list]:
+    """The state that stands for `actor` in the period [lo, hi] and the spells to read for it:
+    itself while it exists at the period's end; the successor that continues it (whose record the
+    predecessor's spells go on being) once it has been continued; itself again if it ended inside
+    the period with no continuator (dissolved, absorbed); (None, []) if it has not begun by the
+    period's end or ended before the period."""
+    timeline = list(spells.get(actor, []))
+    if codes.began(actor) > hi:
+        return None, []
+    while not _exists(actor, hi):
+        link = codes.continuing(actor)
+        if link is None:
+            return (actor, timeline) if codes.ended(actor) >= lo else (None, [])
+        actor = link.successor      # the same state: its record goes on
+    return actor, timeline
+
+
+def _own_first(actor: str, timeline: list) -> list:
+    """A successor's own spells win over a predecessor's carried into the same days."""
+    own = [s for s in timeline if s[2]["actor"] == actor]
+    if not own:
+        return sorted(timeline, key=lambda s: s[0])
+    first = min(a for a, _, _ in own)
+    carried = [(a, b if b is not None and b <= first else first, r) for a, b, r in timeline
+               if r["actor"] != actor and a < first]
+    return sorted(carried + own, key=lambda s: s[0])
+
+
+def _at(timeline: list, day: str):
+    for a, b, r in timeline:
+        if a <= day and (b is None or b > day):
+            return r
+    return None
+
+
+def _status(rec, timeline: list, day: str) -> str:
+    if rec is not None and rec["status"] in IN:
+        return rec["status"]
+    was_in = any(r["status"] in IN and a <= day for a, _, r in timeline)
+    return "withdrawn" if was_in else "none"
+
+
+def _overlap(a: str, b: str | None, lo: str, hi: str) -> int:
+    """Days of the spell [a, b) (b exclusive, None: open) that fall in the period [lo, hi]."""
+    start = max(a, lo)
+    if b is not None and b <= hi:
+        end = date.fromisoformat(b)
+    else:           # through the period's last day (counted without a day past 9999-12-31)
+        end = date.fromisoformat(hi)
+        if start > hi:
+            return 0
+        return (end - date.fromisoformat(start)).days + 1
+    return (end - date.fromisoformat(start)).days if start < b else 0
+
+
+def _share(timeline: list, lo: str, hi: str, days: int) -> float:
+    return sum(_overlap(a, b, lo, hi) for a, b, r in timeline if r["status"] in IN) / days
+
+
+def _troops(timeline: list, rec, lo: str, hi: str, how: str) -> int | None:
+    if how == "end":
+        return rec["troops"] if rec is not None and rec["status"] == "member" else None
+    figures = [(r["troops"], _overlap(a, b, lo, hi)) for a, b, r in timeline
+               if r["status"] == "member" and r["troops"] is not None]
+    figures = [(t, n) for t, n in figures if n]
+    if not figures:
+        return None
+    if how == "max":
+        return max(t for t, _ in figures)
+    return round(sum(t * n for t, n in figures) / sum(n for _, n in figures))
+
+
+def panel_csv(rows: Iterable[PanelRow], every: str = "year", *,
+              escape_formulas: bool = True) -> str:
+    columns = panel_columns(every)
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(PANEL_COLUMNS)
+    writer.writerow(columns)
     for r in rows:
-        row = [r.period, r.actor, r.name, r.status, "" if r.troops is None else r.troops,
-               "true" if r.uncertain else "false", "; ".join(r.sources)]
+        d = r.to_dict()
+        row = [_cell(d.get(c)) for c in columns]
         writer.writerow(_safe_row(row) if escape_formulas else row)
     return out.getvalue()
 

@@ -9,15 +9,17 @@ projection — returns None and the caller takes the full path, which gives the 
 """
 from __future__ import annotations
 
+import json
 import os
 import sqlite3
 from datetime import date
 
 from .location import read_only_uri
+from .dates import parse_date
 from .results import AsOf
 from .schema_revision import SCHEMA_REVISION
 from .state import IN, RECORD_FORMAT, read_record
-from .summary import OUT, claim, summarise
+from .summary import OUT, summarise
 
 
 def sqlite_path(url: str) -> str | None:
@@ -87,14 +89,35 @@ def _asof(con, coalition: str, day: date, bundled: bool) -> AsOf | None:
     cites = _lookup(con, "SELECT id, title, url FROM sources WHERE id IN ({})", cited,
                     lambda row: {"id": row[0], "title": row[1], "url": row[2],
                                  "tier": tiers.get(row[0], "unrated")})
-    if _one(con, "SELECT 1 FROM events WHERE coalition_id = ? AND type IN ('correct', 'retract') "
-            "AND json_extract(payload, '$.ref') IN (SELECT eid FROM events WHERE coalition_id = ? "
-            "AND type = 'count_claim') LIMIT 1", cid, cid):
-        return None     # a corrected or retracted count claim: the library applies rule 8
-    claims = [claim(*row) for row in con.execute(
-        "SELECT date, payload, sources FROM events WHERE coalition_id = ? AND type = 'count_claim' "
-        "AND date_lo <= ? ORDER BY seq", (cid, d))]
-    return summarise(cid, name, kind, day, None, recs, names, cites, claims)
+    return summarise(cid, name, kind, day, None, recs, names, cites, _claims(con, cid, d))
+
+
+def _claims(con, cid: str, d: str) -> list[dict]:
+    """The coalition's count claims dated by day `d`, as their corrections and retractions leave
+    them (README, rule 8; what `effects.apply_corrections` does for the library), in recording
+    order."""
+    rows = con.execute("SELECT seq, eid, type, date, payload, sources FROM events WHERE "
+                       "coalition_id = ? AND type IN ('count_claim', 'correct', 'retract') ORDER BY seq",
+                       (cid,)).fetchall()
+    retracted = {json.loads(p)["ref"] for _, _, t, _, p, _ in rows if t == "retract"}
+    current = {eid: {"seq": seq, "date": date_text, "payload": json.loads(p),
+                     "sources": [c["source"] for c in json.loads(src)]}
+               for seq, eid, t, date_text, p, src in rows if t == "count_claim" and eid not in retracted}
+    for _, eid, t, _, p, src in rows:
+        payload = json.loads(p)
+        if t == "correct" and eid not in retracted and payload["ref"] in current:
+            target = current[payload["ref"]]
+            fields = dict(payload["set"])
+            if "date" in fields:
+                target["date"] = parse_date(fields.pop("date")).text
+            fields.pop("effective", None)
+            target["payload"] = {**target["payload"], **fields}
+            target["sources"] = target["sources"] + [c["source"] for c in json.loads(src)
+                                                     if c["source"] not in target["sources"]]
+    return [{"count": c["payload"]["count"], "date": c["date"], "label": c["payload"].get("label"),
+             "sources": c["sources"]}
+            for c in sorted(current.values(), key=lambda c: c["seq"])
+            if parse_date(c["date"]).lo.isoformat() <= d]
 
 
 def _lookup(con, sql: str, ids: set, value) -> dict:

@@ -234,24 +234,37 @@ def _strip_lines(value: Any) -> Any:
 
 # -- JSON Lines ------------------------------------------------------------------------------------
 
+def invalid(error: InputError, path: str, line: int | None) -> Record:
+    """A record that could not be read: ingest reports its error with the file's others."""
+    return Record("invalid", {"error": error}, path, line or 0)
+
+
 def _jsonl_lines(path: str, handle) -> Iterator[Record]:
     with handle:
         for number, raw in enumerate(handle, start=1):
             try:
                 line = raw.decode("utf-8-sig" if number == 1 else "utf-8")
             except UnicodeDecodeError as exc:
-                raise InputError(f"not UTF-8 text (byte 0x{raw[exc.start]:02x})", file=path,
-                                 line=number) from None
-            record = _jsonl_record(path, line, number)
-            if record is not None:
-                yield record
+                yield invalid(InputError(f"not UTF-8 text (byte 0x{raw[exc.start]:02x})", file=path,
+                                         line=number), path, number)
+                continue
+            yield from _jsonl_one(path, line, number)
 
 
 def _jsonl(path: str, text: str, first: int = 1) -> Iterator[Record]:
     for number, line in enumerate(io.StringIO(text), start=first):
+        yield from _jsonl_one(path, line, number)
+
+
+def _jsonl_one(path: str, line: str, number: int) -> Iterator[Record]:
+    try:
         record = _jsonl_record(path, line, number)
-        if record is not None:
-            yield record
+    except InputError as exc:
+        if "longer than" in exc.message:
+            raise       # a line that long is not a file of records: stop reading it
+        record = invalid(exc, path, number)
+    if record is not None:
+        yield record
 
 
 def _jsonl_record(path: str, line: str, number: int) -> Record | None:
@@ -340,12 +353,19 @@ def csv_rows(path: str, text: str, delimiter: str = ",") -> Iterator[tuple[int, 
         yield first, row
 
 
+def sniff_delimiter(text: str) -> str:
+    """The delimiter of a CSV text: whichever of comma, semicolon and tab its first line holds most
+    of (a spreadsheet saved in a comma-decimal locale writes semicolons)."""
+    first = text.split("\n", 1)[0]
+    return max((",", ";", "\t"), key=lambda d: (first.count(d), d == ","))
+
+
 def _csv(path: str, text: str) -> Iterator[Record]:
-    rows = csv_rows(path, text)
+    rows = csv_rows(path, text, sniff_delimiter(text))
     first = next(rows, None)
     if first is None:
         return
-    header = [h.strip() for h in first[1]]
+    header = [h.strip().lower() for h in first[1]]      # Type, DATE, ... are the same columns
     for name in header:
         if name not in CSV_COLUMNS:
             raise InputError(f"unknown column (expected some of: {', '.join(CSV_COLUMNS)})",
@@ -357,7 +377,8 @@ def _csv(path: str, text: str) -> Iterator[Record]:
         if not any(cell.strip() for cell in row):
             continue
         if len(row) != len(header):
-            raise InputError(f"{len(row)} cells where the header has {len(header)}", file=path,
-                             line=line)
+            yield invalid(InputError(f"{len(row)} cells where the header has {len(header)}",
+                                     file=path, line=line), path, line)
+            continue
         data = {k: v.strip() for k, v in zip(header, row) if v.strip() != ""}
         yield Record("event", data, path, line)

@@ -142,11 +142,12 @@ def membership_records(path: str, *, coalition: str, source: str, actor_column: 
     wanted = {"--actor-column": actor_column, "--join-column": join_column}
     if exit_column:
         wanted["--exit-column"] = exit_column
+    folded = [h.casefold() for h in header]         # column names match in any case
     for option, name in wanted.items():
-        if name not in header:
+        if name.casefold() not in folded:
             raise InputError(f"no column '{name}' ({option}); the columns are: {', '.join(header)}",
                              file=path, line=1, field=name)
-    at = {name: header.index(name) for name in wanted.values()}
+    at = {name: folded.index(name.casefold()) for name in wanted.values()}
     columns = {"actor": actor_column, "date": join_column}
     out = []
     base = os.path.basename(path)
@@ -466,10 +467,13 @@ def import_table(ledger: "Ledger", path: str, fmt: str, *, coalition: str, sourc
         return ledger.import_records(_plain(records), path, dry_run=dry_run)
     except InputError as exc:
         # name the table's column, not the ledger's field
-        rec = next((r for r in records if r.line == exc.line and "__columns__" in r.lines), None)
-        if rec is not None and exc.field in rec.lines["__columns__"]:
-            exc.field = rec.lines["__columns__"][exc.field]
-            exc.args = (str(exc),)
+        for err in getattr(exc, "errors", [exc]):
+            rec = next((r for r in records if r.line == err.line and "__columns__" in r.lines), None)
+            if rec is not None and err.field in rec.lines["__columns__"]:
+                err.field = rec.lines["__columns__"][err.field]
+                err.args = (str(err),)
+        if hasattr(exc, "errors"):
+            exc.refresh()
         raise
 
 

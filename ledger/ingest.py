@@ -23,7 +23,8 @@ from sqlalchemy.engine import Connection
 from . import declarations, schema, store
 from .chain import identity, stored
 from .dates import parse_date, parse_recorded
-from .errors import ConflictError, InputError, UnknownIdError, shown
+from .errors import (ConflictError, InputError, InputErrors, LedgerError, UnknownIdError,
+                     shown)
 from .files import Record
 from .model import (ACTOR_KINDS, COALITION_KINDS, EVENT_TYPES, MODELS, RATED_TIERS,
                     SCHEMA_VERSION, check_payload)
@@ -37,8 +38,13 @@ EVENT_KEYS = {"type", "coalition", "actor", "date", "effective", "source", "loca
 CHUNK = 5000
 
 
+APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'", "\u00b4": "'",
+                             "\u0060": "'"})
+
+
 def normalise(alias: str) -> str:
-    return " ".join(str(alias).casefold().split())
+    """How names are matched: any case, any spacing, any apostrophe (Côte d’Ivoire)."""
+    return " ".join(str(alias).translate(APOSTROPHES).casefold().split())
 
 
 @dataclass
@@ -58,6 +64,7 @@ class Summary:
     # correction) or too many: which spells must be rebuilt (see Ledger._rebuild)
     actors: dict = field(default_factory=dict, repr=False)
     rated: set = field(default_factory=set, repr=False)    # sources given a new tier
+    warnings: list = field(default_factory=list)       # (line or None, message): accepted, but look
 
     def to_dict(self) -> dict:
         return {"file": self.file, "new": self.new, "duplicate": self.duplicate,
@@ -65,6 +72,7 @@ class Summary:
                 "coalitions": sorted(self.coalitions), "dry_run": self.dry_run,
                 "conflicts": [{"line": ln, "message": m} for ln, m in self.conflicts],
                 "duplicates": [{"line": ln, "seq": s} for ln, s in self.duplicates],
+                "warnings": [{"line": ln, "message": m} for ln, m in self.warnings],
                 "changes": self.changes}
 
 
@@ -168,7 +176,14 @@ class Catalogue:
         target = self.alias_target(namespace, value)
         if target is not None:
             return target
-        names = table.keys() + [a for (ns, a) in self.alias.keys() if ns == namespace]
+        if namespace == "actor":
+            try:
+                target = by_code(value, table)
+            except UnknownIdError as exc:
+                raise (exc.located(rec.file, rec.lines.get(fieldname, rec.line)) if rec else exc) from None
+            if target is not None:
+                return target
+        names = list(dict.fromkeys(table.keys() + [a for (ns, a) in self.alias.keys() if ns == namespace]))
         close = difflib.get_close_matches(normalise(value), names, n=3, cutoff=0.6)
         hint = f" (did you mean {', '.join(repr(c) for c in close)}?)" if close else ""
         raise UnknownIdError(f"unknown {namespace} {shown(value)}{hint}", field=fieldname).located(
@@ -200,6 +215,15 @@ class Catalogue:
     def declare(self, kind: str, row: dict) -> None:
         """Record a row just written to a reference table in the declarations chain."""
         self.chain.record(kind, row, self.recorded_at)
+
+
+def by_code(value: str, actors) -> str | None:
+    """The actor a prefixed code (cow:230, gw:345, iso:esp, Q29) names, if the ledger holds it."""
+    from .codes import actor_for
+    found, why = actor_for(value)
+    if why:
+        raise UnknownIdError(why, field="actor")
+    return found if found is not None and actors.get(found) is not None else None
 
 
 def _err(rec: Record | None, message: str, fieldname: str | None = None, cls=InputError):
@@ -518,29 +542,95 @@ def ingest(conn: Connection, records: Iterable[Record], summary: Summary, record
         seen_identity.clear()
         cat.pending_refs.clear()
 
-    for n, rec in enumerate(records, start=1):
-        _check_text(rec)
-        if rec.kind != "event":
-            flush()
-            summary.declared += declare(cat, rec)
-            continue
-        row = event_row(cat, rec, recorded_at)
-        if row["identity"] in seen_identity:
-            summary.duplicate += 1
-            _note(summary.duplicates, (rec.line, None))
-            continue
-        if row["eid"] in cat.pending_refs:
-            raise ConflictError(f"{rec.file}:{rec.lines.get('id', rec.line)}: field 'id': "
-                                f"'{row['eid']}' already names another event")
-        seen_identity.add(row["identity"])
-        cat.pending_refs[row["eid"]] = (row["coalition_id"], row["type"])
-        pending.append((rec, row))
-        if len(pending) >= CHUNK:
-            flush()
+    errors: list[LedgerError] = []
+    today = recorded_at[:10]
+    seen = 0
+    for n, rec in _guarded(records, errors):
+        seen += 1
+        try:
+            if rec.kind == INVALID:
+                raise rec.data["error"]
+            _check_text(rec)
+            if rec.kind != "event":
+                flush()
+                summary.declared += declare(cat, rec)
+                continue
+            row = event_row(cat, rec, recorded_at)
+            _warn(cat, rec, row, today, summary)
+            if row["identity"] in seen_identity:
+                summary.duplicate += 1
+                _note(summary.duplicates, (rec.line, None))
+                continue
+            if row["eid"] in cat.pending_refs:
+                raise ConflictError(f"{rec.file}:{rec.lines.get('id', rec.line)}: field 'id': "
+                                    f"'{row['eid']}' already names another event")
+            seen_identity.add(row["identity"])
+            cat.pending_refs[row["eid"]] = (row["coalition_id"], row["type"])
+            pending.append((rec, row))
+            if len(pending) >= CHUNK:
+                flush()
+        except (InputError, ConflictError) as exc:
+            # go on checking: every mistake of a file is reported at once (nothing is appended)
+            errors.append(exc)
+            pending.clear()
+            if len(errors) >= MAX_ERRORS:
+                break
         if progress and n % 1000 == 0:
             progress(1000)
-    flush()
+    if not errors:
+        try:
+            flush()
+        except (InputError, ConflictError) as exc:
+            errors.append(exc)
+    if errors:
+        raise _combined(errors, summary.file)
+    if seen == 0:
+        summary.warnings.append((None, "the file holds no records"))
     summary.rated |= cat.rated
+
+
+MAX_ERRORS = 50
+INVALID = "invalid"     # a record the reader could not make (bad JSON, a short CSV row): its error
+
+
+def _guarded(records: Iterable[Record], errors: list):
+    """(n, record) of the records; an error the reader raises ends them, kept with the others."""
+    it = iter(records)
+    n = 0
+    while True:
+        try:
+            rec = next(it)
+        except StopIteration:
+            return
+        except InputError as exc:
+            errors.append(exc)
+            return
+        n += 1
+        yield n, rec
+
+
+def _combined(errors: list, file: str) -> LedgerError:
+    errors = list({str(e): e for e in errors}.values())     # one row's events may fail alike
+    if len(errors) == 1:
+        return errors[0]
+    if all(isinstance(e, InputError) for e in errors):
+        return InputErrors(errors, file, more=len(errors) >= MAX_ERRORS)
+    return ConflictError(str(InputErrors(errors, file, more=len(errors) >= MAX_ERRORS)))
+
+
+def _warn(cat: Catalogue, rec: Record, row: dict, today: str, summary: "Summary") -> None:
+    """What is accepted but worth a second look: a date in the future, or outside the span of the
+    coalition (the start and end it was declared with)."""
+    when = parse_date(row["date"])
+    if when.lo.isoformat() > today:
+        summary.warnings.append((rec.line, f"date {row['date']} is in the future"))
+    coal = cat.coalitions.get(row["coalition_id"])
+    start, end = getattr(coal, "start", None), getattr(coal, "end", None)
+    if row["type"] in ("start", "end"):
+        return
+    if (start and when.hi < parse_date(start).lo) or (end and when.lo > parse_date(end).hi):
+        summary.warnings.append((rec.line, f"date {row['date']} is outside {row['coalition_id']}'s "
+                                           f"span ({start or '…'} to {end or '…'})"))
 
 
 FEW = 20      # up to this many actors of a coalition are rebuilt one by one, more: the coalition

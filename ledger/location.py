@@ -7,13 +7,17 @@ import os
 from .errors import DatabaseError
 
 
-def default_url() -> str:
+def data_dir() -> str:
+    """The folder of the default ledger: $XDG_DATA_HOME/coalition-ledger, else the platform's."""
     base = os.environ.get("XDG_DATA_HOME")
     if base:
-        folder = os.path.join(base, "coalition-ledger")
-    else:
-        from platformdirs import user_data_dir
-        folder = user_data_dir("coalition-ledger")
+        return os.path.join(base, "coalition-ledger")
+    from platformdirs import user_data_dir
+    return user_data_dir("coalition-ledger")
+
+
+def default_url() -> str:
+    folder = data_dir()
     try:
         os.makedirs(folder, exist_ok=True)
     except OSError as exc:

@@ -7,6 +7,7 @@ stored rows are never rewritten.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any, Callable, Mapping
@@ -32,11 +33,16 @@ def tier_rank(tier: str | None) -> int:
     return len(TIERS) - 1 - TIERS.index(tier or "unrated")
 
 
+THOUSANDS = re.compile(r"^[0-9]{1,3}(,[0-9]{3})+$")
+
+
 def _int(name: str, value: Any, *, maximum: int = 10**9) -> int:
     if isinstance(value, bool) or not isinstance(value, (int, str)):
         raise InputError(f"{shown(value)} is not a whole number", field=name)
     if isinstance(value, str):
         text = value.strip()
+        if THOUSANDS.match(text):
+            text = text.replace(",", "")        # 1,850 as sources print it
         if not text.isdigit() or not text.isascii():
             raise InputError(f"{shown(value)} is not a whole number >= 0", field=name)
         if len(text.lstrip("0")) > len(str(maximum)):       # int() of a huge text is slow

@@ -133,6 +133,11 @@ class AsOf:
             out["note"] = self.note
         return out
 
+    def to_pandas(self):
+        """The members as a DataFrame, one flat row each (ledger/frames.py)."""
+        from .frames import asof_frame
+        return asof_frame(self.to_dict())
+
 
 @dataclass(frozen=True)
 class Change:
@@ -197,6 +202,11 @@ class Diff:
         if self.note:
             out["note"] = self.note
         return out
+
+    def to_pandas(self):
+        """The changes as a DataFrame, one flat row each, `change` saying which kind."""
+        from .frames import diff_frame
+        return diff_frame(self.to_dict())
 
 
 @dataclass(frozen=True)

@@ -137,9 +137,9 @@ def test_errors_exit_1_with_a_clear_message(run, tmp_path):
     out = run("asof", "2004-01-01", "-c", "iraqq", code=1)
     assert out.startswith("Error: unknown coalition 'iraqq'")
     bad = tmp_path / "bad.csv"
-    bad.write_text("type,coalition,actor,date,source\njoin,test,esp,2003-08,s1\njoin,test,xx,2003,s1\n")
+    bad.write_text("type,coalition,actor,date,source\njoin,test,esp,2003-08,s1\njoin,test,qqqqqqq,2003,s1\n")
     out = run("import", str(bad), code=1)
-    assert out.strip() == f"Error: {bad}:3: field 'actor': unknown actor 'xx'"
+    assert out.strip() == f"Error: {bad}:3: field 'actor': unknown actor 'qqqqqqq'"
     assert run("unknown-command", code=2)
 
 

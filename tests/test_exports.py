@@ -96,12 +96,12 @@ def test_panel_has_one_row_per_actor_and_period_from_asof(sqlite_ledger):
     assert by[("2003-12-31", "esp")]["status"] == "member"
     assert by[("2003-12-31", "esp")]["troops"] == "1300"
     assert by[("2003-12-31", "esp")]["sources"] == "s1"
-    assert by[("2004-12-31", "esp")]["status"] == "out" and by[("2004-12-31", "esp")]["troops"] == ""
+    assert by[("2004-12-31", "esp")]["status"] == "withdrawn" and by[("2004-12-31", "esp")]["troops"] == ""
     for period in periods:      # every row agrees with asof on that day
         asof = {m.actor: m for m in sqlite_ledger.asof(period, "test").members}
         for actor in ("esp", "pol", "usa"):
             row = by[(period, actor)]
-            assert (row["status"] != "out") == (actor in asof)
+            assert (row["status"] not in ("withdrawn", "none")) == (actor in asof)
             if actor in asof:
                 assert row["troops"] == str(asof[actor].troops or "")
 
@@ -114,7 +114,7 @@ def test_panel_monthly_json(sqlite_ledger):
     assert sorted({r["period"] for r in doc["rows"]}) == ["2004-03-31", "2004-04-30", "2004-05-31",
                                                            "2004-06-30"]
     esp = {r["period"]: r["status"] for r in doc["rows"] if r["actor"] == "esp"}
-    assert esp["2004-04-30"] == "member" and esp["2004-05-31"] == "out"
+    assert esp["2004-04-30"] == "member" and esp["2004-05-31"] == "withdrawn"
 
 
 @freeze_time("2026-02-03 10:00:00")

@@ -19,16 +19,24 @@ def test_fast_path_equals_the_library(sqlite_url):
         assert fast.to_dict() | {"known_at": None} == replayed.to_dict() | {"known_at": None}, day
 
 
-def test_fast_path_steps_aside_for_a_corrected_count_claim(sqlite_url):
+def test_fast_path_applies_corrections_and_retractions_of_count_claims(sqlite_url):
     ledger = Ledger.open(sqlite_url, bundled_data=False)
     ledger.import_file(data("world.yaml"))
     ledger.import_file(data("iraq-sample.yaml"))
     ledger.append("count_claim", "test", "2004-01", count=30, source="s2", id="claim-30")
+    ledger.append("count_claim", "test", "2004-02", count=33, source="s2", id="claim-33")
     day = date(2004, 6, 1)
-    assert fastread.asof(sqlite_url, "test", day, bundled=False) is not None
+    assert fastread.asof(sqlite_url, "test", day, bundled=False) == ledger.asof(day, "test")
     ledger.append("correct", "test", "2006-01-01", ref="claim-30", set={"count": 31}, source="s1")
-    assert fastread.asof(sqlite_url, "test", day, bundled=False) is None
-    assert [c["count"] for c in ledger.asof(day, "test").claims] == [31]
+    ledger.append("correct", "test", "2006-01-02", ref="claim-33", set={"date": "2004-07"}, source="s2")
+    fast = fastread.asof(sqlite_url, "test", day, bundled=False)
+    assert [(c["count"], c["sources"]) for c in fast.claims] == [(31, ["s2", "s1"])]
+    assert fast == ledger.asof(day, "test")
+    later = date(2004, 8, 1)
+    assert fastread.asof(sqlite_url, "test", later, bundled=False) == ledger.asof(later, "test")
+    ledger.append("retract", "test", "2006-02-01", ref="claim-30", source="s1")
+    fast = fastread.asof(sqlite_url, "test", later, bundled=False)
+    assert [c["count"] for c in fast.claims] == [33] and fast == ledger.asof(later, "test")
 
 
 def test_fast_path_steps_aside_when_it_cannot_answer(sqlite_url, tmp_path):

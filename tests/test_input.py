@@ -53,7 +53,7 @@ def test_a_bad_row_appends_nothing_of_its_file(ledger, tmp_path):
 @pytest.mark.parametrize("row, field, message", [
     ("jion,test,esp,2003-08,1,s1", "type", "unknown event type 'jion' (did you mean 'join'?)"),
     ("join,tset,esp,2003-08,1,s1", "coalition", "unknown coalition 'tset' (did you mean 'test'?)"),
-    ("join,test,spian,2003-08,1,s1", "actor", "unknown actor 'spian' (did you mean 'spain'?)"),
+    ("join,test,spian,2003-08,1,s1", "actor", "unknown actor 'spian' (did you mean 'spain', 'pan', 'iran'?)"),
     ("join,test,esp,2003-13,1,s1", "date", "'2003-13': month 13 does not exist"),
     ("join,test,esp,03-08-2003,1,s1", "date", "'03-08-2003' is not a date (YYYY, YYYY-MM or YYYY-MM-DD)"),
     ("join,test,esp,2003-08,-5,s1", "troops", "'-5' is not a whole number >= 0"),
