@@ -69,8 +69,10 @@ class LedgerGroup(click.Group):
 @click.option("--database", envvar="LEDGER_DATABASE_URL", metavar="URL",
               help="Database URL (default: an SQLite file in your data directory; "
                    "env LEDGER_DATABASE_URL).")
-@click.option("--bundled/--no-bundled", default=True, show_default=True,
-              help="Load the bundled, source-cited events on first use.")
+@click.option("--bundled/--no-bundled", default=None,
+              help="Load the bundled, source-cited events (default: on first use, and every "
+                   "later command keeps a ledger as it was started: one started with --no-bundled "
+                   "stays without them until a command says --bundled).")
 @click.version_option(package_name="coalition-ledger")
 @click.pass_context
 def cli(ctx, database, bundled):

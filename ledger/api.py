@@ -64,11 +64,13 @@ class Ledger:
 
     # -- opening -----------------------------------------------------------------------------
     @classmethod
-    def open(cls, url: str | None = None, *, bundled_data: bool = True,
+    def open(cls, url: str | None = None, *, bundled_data: bool | None = None,
              writes: bool = True) -> "Ledger":
         """Open (creating and migrating if needed) the ledger at `url`; the default is an SQLite
         file in the user's data directory. With `bundled_data`, the bundled event files are
-        imported on first use and whenever they change; without, the built-in states still are.
+        imported on first use and whenever they change; without, the built-in states still are,
+        and a ledger started without them stays so until opened with `bundled_data=True`
+        (None, the default: as the ledger was started).
         With `writes=False` (the caller only reads), an SQLite ledger that cannot be written is
         opened read-only and answered as it stands; it takes a newer bundle when next opened where
         it can be written."""
@@ -89,9 +91,12 @@ class Ledger:
             return ledger
         store.ensure_current(ledger.engine)
         ledger._ensure_projection()
+        if bundled_data is None:        # as the ledger was started: with the bundle, or without
+            bundled_data = not bundled.declined(ledger)
         if bundled_data:
             bundled.sync(ledger)
         else:
+            bundled.decline(ledger)
             bundled.sync_states(ledger)
         return ledger
 

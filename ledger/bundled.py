@@ -28,6 +28,24 @@ def fingerprint() -> str:
     return h.hexdigest()
 
 
+DECLINED = "declined"      # the `bundle` mark of a ledger started without the bundled events
+
+
+def declined(ledger: "Ledger") -> bool:
+    from . import store
+    with store.reading(ledger.engine) as conn:
+        return store.get_meta(conn, "bundle") == DECLINED
+
+
+def decline(ledger: "Ledger") -> None:
+    """A ledger started without the bundled events (nothing loaded yet) stays without them: later
+    commands that do not ask for them do not append them behind the user's back."""
+    from . import store
+    with store.writing(ledger.engine) as conn:
+        if store.get_meta(conn, "bundle") is None and store.head(conn)[0] == 0:
+            store.set_meta(conn, "bundle", DECLINED)
+
+
 def sync_states(ledger: "Ledger") -> list:
     """Declare the built-in states (`actors.yaml`: declarations, no events) unless this exact file
     is in already: a ledger opened without the bundled events still knows `esp` and its codes."""

@@ -30,7 +30,7 @@ def sqlite_path(url: str) -> str | None:
     return path if path and path != ":memory:" and os.path.exists(path) else None
 
 
-def asof(url: str, coalition: str, day: date, *, bundled: bool = True) -> AsOf | None:
+def asof(url: str, coalition: str, day: date, *, bundled: bool | None = True) -> AsOf | None:
     path = sqlite_path(url)
     if path is None:
         return None
@@ -65,10 +65,12 @@ def _asof(con, coalition: str, day: date, bundled: bool) -> AsOf | None:
         return None
     if meta.get("projection_format") != RECORD_FORMAT:
         return None
-    if bundled:
+    # bundled None: as the ledger was started (with the bundle, or declined); True: with it
+    wants_bundle = bundled or (bundled is None and meta.get("bundle") != "declined")
+    if wants_bundle:
         from .bundled import fingerprint
         if meta.get("bundle") != fingerprint():
-            return None
+            return None         # the bundle is to be (re)loaded: the library does that
     cid = _one(con, "SELECT id FROM coalitions WHERE id = ?", coalition) or _one(
         con, "SELECT target FROM aliases WHERE namespace = 'coalition' AND alias = ?",
         " ".join(coalition.casefold().split()))

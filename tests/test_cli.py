@@ -192,3 +192,17 @@ def test_asof_shows_each_figure_with_its_date_and_blame_explains_it(run):
     csv_rows = run("asof", "2004-06-01", "-c", "test", "--format", "csv").splitlines()
     assert csv_rows[0].endswith(",troops_as_of,stale")
     assert any(r.startswith("usa,") and r.endswith(",2003-03-20,yes") for r in csv_rows)
+
+
+def test_a_ledger_started_without_the_bundle_stays_so(tmp_path, run_cli):
+    url = f"sqlite:///{tmp_path / 'own.sqlite'}"
+    code, _, _ = run_cli("--database", url, "--no-bundled", "import", data("world.yaml"))
+    assert code == 0
+    code, out, _ = run_cli("--database", url, "head")          # no flag: as it was started
+    assert code == 0 and out.split()[-1] == "0"
+    code, out, _ = run_cli("--database", url, "asof", "2004-01-01", "-c", "test")
+    assert code == 0 and "iraq" not in out
+    code, out, err = run_cli("--database", url, "coalitions")
+    assert "iraq-2003" not in out
+    code, out, _ = run_cli("--database", url, "--bundled", "coalitions")   # asked for: loaded
+    assert "iraq-2003" in out
