@@ -99,3 +99,10 @@ def run_cli(monkeypatch, capsys):
         return code, out, err
 
     return run
+
+
+@pytest.fixture(autouse=True)
+def _no_terminal_width(monkeypatch):
+    """Tables fit COLUMNS where it is set (README): a test that is about fitting sets it itself;
+    the others must not depend on the width of whatever runs them (a terminal, a test worker)."""
+    monkeypatch.delenv("COLUMNS", raising=False)
