@@ -125,13 +125,7 @@ class AsOf:
             out["counts"] = dict(self.counts)
         if self.claims:
             out["claims"] = list(self.claims)
-        if self.published_by:
-            out["published_by"] = self.published_by
-        if self.min_tier:
-            out["min_tier"] = self.min_tier
-        if self.note:
-            out["note"] = self.note
-        return out
+        return _lens_keys(out, self)
 
     def to_pandas(self):
         """The members as a DataFrame, one flat row each (ledger/frames.py)."""
@@ -139,11 +133,19 @@ class AsOf:
         return asof_frame(self.to_dict())
 
 
+def _lens_keys(out: dict, answer) -> dict:
+    """The keys an answer has only when so asked: what it heard, and why it is empty."""
+    for key in ("published_by", "min_tier", "note"):
+        if getattr(answer, key):
+            out[key] = getattr(answer, key)
+    return out
+
+
 @dataclass(frozen=True)
 class Change:
     actor: str
     name: str
-    before: dict | None       # {"status", "troops"} on FROM, None if not in the coalition
+    before: dict | None       # {"status", "troops", "uncertain"} on FROM, None if not in
     after: dict | None        # the same on TO
     event: dict | None        # {"seq", "type", "date"} of the event that caused it
     sources: tuple[dict, ...] = ()
@@ -195,13 +197,7 @@ class Diff:
                "left": [c.to_dict() for c in self.left],
                "changed": [c.to_dict() for c in self.changed],
                "within": [w.to_dict() for w in self.within]}
-        if self.published_by:
-            out["published_by"] = self.published_by
-        if self.min_tier:
-            out["min_tier"] = self.min_tier
-        if self.note:
-            out["note"] = self.note
-        return out
+        return _lens_keys(out, self)
 
     def to_pandas(self):
         """The changes as a DataFrame, one flat row each, `change` saying which kind."""
