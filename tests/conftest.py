@@ -53,6 +53,15 @@ def db_url(request, tmp_path):
     admin.dispose()
 
 
+@pytest.fixture(scope="session")
+def world(tmp_path_factory):
+    """A ledger of the bundled data, loaded once per test process and only read by the tests
+    (modules with a test world of their own define their own `world`)."""
+    ledger = Ledger.open(f"sqlite:///{tmp_path_factory.mktemp('bundled') / 'ledger.sqlite'}")
+    yield ledger
+    ledger.close()
+
+
 @pytest.fixture
 def sqlite_url(tmp_path):
     return f"sqlite:///{tmp_path / 'ledger.sqlite'}"

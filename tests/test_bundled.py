@@ -6,17 +6,9 @@ import re
 import pytest
 import yaml
 
-from ledger import Ledger, bundled
+from ledger import bundled
 from ledger.coverage import coverage, markdown
 from conftest import HERE
-
-
-@pytest.fixture(scope="module")
-def world(tmp_path_factory):
-    url = f"sqlite:///{tmp_path_factory.mktemp('bundled') / 'ledger.sqlite'}"
-    ledger = Ledger.open(url)
-    yield ledger
-    ledger.close()
 
 
 def members(ledger, day, coalition):

@@ -1,6 +1,6 @@
 """The bundled Iraq troop series against the published figures it was built from: where the
 invasion-phase levels end, the non-US total, and how old the troop figures are at each year end."""
-from test_bundled import members as coalition_members, world  # noqa: F401 (the fixture)
+from test_bundled import members as coalition_members
 
 
 def members(ledger, day):

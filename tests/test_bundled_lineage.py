@@ -6,16 +6,8 @@ year-end counts were counted by hand from the rows of the stored UNTC pages (sta
 2026), not from the ledger."""
 import pytest
 
-from ledger import Ledger
 from ledger.effects import apply_corrections
 from ledger.treaty import Rules
-
-
-@pytest.fixture(scope="module")
-def world(tmp_path_factory):
-    ledger = Ledger.open(f"sqlite:///{tmp_path_factory.mktemp('lineage') / 'ledger.sqlite'}")
-    yield ledger
-    ledger.close()
 
 
 @pytest.mark.parametrize("coalition, recorded", [

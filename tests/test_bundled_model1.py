@@ -2,16 +2,8 @@
 *.nato.yaml) reproduce the figures those sources publish."""
 import pytest
 
-from ledger import Ledger
 
 UN_ELEVEN = {"aut", "bel", "dnk", "fra", "grc", "ita", "prt", "rou", "svn", "esp", "tur"}
-
-
-@pytest.fixture(scope="module")
-def world(tmp_path_factory):
-    ledger = Ledger.open(f"sqlite:///{tmp_path_factory.mktemp('model1') / 'ledger.sqlite'}")
-    yield ledger
-    ledger.close()
 
 
 def members(ledger, day, coalition):

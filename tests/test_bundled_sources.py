@@ -9,7 +9,6 @@ import yaml
 from ledger.coverage import best_tiers, coverage
 from ledger.effects import apply_corrections
 from ledger.model import tier_rank
-from test_bundled import world  # noqa: F401 (the fixture)
 
 ORIGINALS = ["iraq-2003.originals.yaml"]
 

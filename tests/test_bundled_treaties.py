@@ -5,16 +5,9 @@ figures on either side of the year end fix it."""
 import pytest
 import yaml
 
-from ledger import Ledger, bundled
+from ledger import bundled
 
 DEPOSITARY_FILES = ("ottawa-1997.depositary.yaml", "rome-1998.depositary.yaml")
-
-
-@pytest.fixture(scope="module")
-def world(tmp_path_factory):
-    ledger = Ledger.open(f"sqlite:///{tmp_path_factory.mktemp('treaties') / 'ledger.sqlite'}")
-    yield ledger
-    ledger.close()
 
 
 def counts(ledger, day, coalition):
