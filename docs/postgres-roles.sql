@@ -44,6 +44,11 @@ BEGIN
         REVOKE ALL ON TABLE declarations FROM ledger_app;
         GRANT SELECT, INSERT ON TABLE declarations TO ledger_app;
     END IF;
+    IF to_regclass('terms') IS NOT NULL THEN                -- from schema revision 0005
+        REVOKE ALL ON TABLE terms FROM ledger_app;
+        GRANT SELECT, INSERT ON TABLE terms TO ledger_app;
+        GRANT SELECT ON TABLE event_log TO ledger_app;
+    END IF;
 END $$;
 
 -- Reference tables, the spells projection (rebuilt on every append) and the ledger's own notes.

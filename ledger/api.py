@@ -27,7 +27,7 @@ from .ingest import Rows, Summary, by_code, ingest, normalise
 from .model import TIERS, Actor, Coalition, Event, Source
 from .results import (AsOf, Blame, Change, Diff, GrowthPoint, Problem, ReplayRow, Spell,
                       Verification, Within, disputed_text)
-from .state import IN, apply, read_record, records_at
+from .state import IN, apply, records_at
 from .summary import HORIZON, OUT, event_claim, summarise, treaty_counts
 from .view import CoalitionView
 
@@ -292,8 +292,7 @@ class Ledger:
             cid = self._resolve(conn, "coalition", coalition)
             token = store.token(conn)
             self._labels["source"] = {}     # tiers may have changed with the token
-            spells = [(r.valid_from, r.valid_to, read_record(r.actor_id, r.status, r.troops, r.data))
-                      for r in projection.coalition_spells(conn, cid)]
+            spells = [(f, t, rec) for _, f, t, rec in projection.coalition_spells(conn, cid)]
             names = self._names(conn, {rec["actor"] for _, _, rec in spells})
             cites = self._cite(conn, {s for _, _, rec in spells for s in rec["sources"]})
             claims = [(ev.date.lo.isoformat(), ev.seq, event_claim(ev))
@@ -336,7 +335,7 @@ class Ledger:
         """Why an answer known at an instant before anything was recorded is empty (rule 9)."""
         if known is None:
             return None
-        first = conn.execute(sa.select(sa.func.min(schema.events.c.recorded_at))).scalar()
+        first = conn.execute(sa.select(sa.func.min(schema.event_log.c.recorded_at))).scalar()
         if first is None or first <= known:
             return None
         return (f"nothing had been recorded by {known}: the first event was recorded at {first}. "
@@ -471,10 +470,9 @@ class Ledger:
         with store.reading(self.engine) as conn:
             aid = self._resolve(conn, "actor", actor)
             out = []
-            for row in projection.actor_spells(conn, aid):
-                rec = read_record(aid, row.status, row.troops, row.data)
-                out.append(Spell(row.coalition_id, aid, row.status, row.valid_from, row.valid_to,
-                                 row.troops, rec["since"], tuple(rec["sources"]), rec["uncertain"]))
+            for coalition, valid_from, valid_to, rec in projection.actor_spells(conn, aid):
+                out.append(Spell(coalition, aid, rec["status"], valid_from, valid_to,
+                                 rec["troops"], rec["since"], tuple(rec["sources"]), rec["uncertain"]))
             return Results(out)
 
     def growth(self, coalition: str, every: str = "year", start: str | None = None,
@@ -509,8 +507,7 @@ class Ledger:
         """The coalition's projection: (valid_from, valid_to or None, record), valid_to exclusive."""
         with store.reading(self.engine) as conn:
             cid = self._resolve(conn, "coalition", coalition)
-            return [(r.valid_from, r.valid_to, read_record(r.actor_id, r.status, r.troops, r.data))
-                    for r in projection.coalition_spells(conn, cid)]
+            return [(f, t, rec) for _, f, t, rec in projection.coalition_spells(conn, cid)]
 
     def panel(self, coalition: str, every: str = "year", start: str | None = None,
               end: str | None = None, **options: Any) -> Results:
@@ -544,7 +541,7 @@ class Ledger:
                 alias.setdefault(r.target, []).append(r.display)
             query = sa.select(t).order_by(t.c.id)
             if used_only:
-                query = query.where(t.c.id.in_(sa.select(schema.events.c.actor_id).distinct()))
+                query = query.where(t.c.id.in_(sa.select(schema.event_log.c.actor_id).distinct()))
             return [Actor(r.id, r.name, r.kind, tuple(a for a in alias.get(r.id, []) if a != r.name))
                     for r in conn.execute(query)]
 
@@ -570,7 +567,8 @@ class Ledger:
     def event_id(self, seq: int) -> str:
         """The id of event #seq (what a correction or retraction refers to)."""
         with store.reading(self.engine) as conn:
-            eid = conn.execute(sa.select(schema.events.c.eid).where(schema.events.c.seq == seq)).scalar()
+            log = schema.event_log
+            eid = conn.execute(sa.select(log.c.eid).where(log.c.seq == seq)).scalar()
         if eid is None:
             raise UnknownIdError(f"no event #{seq}", field="ref")
         return eid
@@ -683,8 +681,8 @@ def _detail(eff) -> str:
 
 
 def _spell_set(conn: Connection, cid: str) -> set:
-    return {(r.actor_id, r.valid_from, r.valid_to, r.status, r.troops)
-            for r in projection.coalition_spells(conn, cid)}
+    return {(a, f, t, rec["status"], rec["troops"])
+            for a, f, t, rec in projection.coalition_spells(conn, cid)}
 
 
 def _spell_changes(before: set, after: set) -> dict:

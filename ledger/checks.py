@@ -59,7 +59,7 @@ def run(ledger: "Ledger", conn) -> list[Problem]:
             # the events that stand: a retracted deposit no longer counts towards entry into force
             out.extend(_treaty(coal, apply_corrections(events), effects, names))
     cited = set()
-    for row in conn.execute(sa.select(schema.events.c.sources)):
+    for row in conn.execute(sa.select(schema.event_log.c.sources)):
         cited.update(c["source"] for c in json.loads(row.sources))
     for sid in conn.execute(sa.select(schema.sources.c.id)).scalars():
         if sid not in cited:

@@ -18,7 +18,9 @@ from .location import read_only_uri
 from .dates import parse_date
 from .results import AsOf
 from .schema_revision import SCHEMA_REVISION
-from .state import IN, RECORD_FORMAT, read_record
+from . import spellrows
+from .eventrows import day_number
+from .state import IN, RECORD_FORMAT
 from .summary import OUT, summarise
 
 
@@ -78,9 +80,16 @@ def _asof(con, coalition: str, day: date, bundled: bool) -> AsOf | None:
         return None
     name, kind = con.execute("SELECT name, kind FROM coalitions WHERE id = ?", (cid,)).fetchone()
     d = day.isoformat()
-    recs = {actor: read_record(actor, status, troops, data) for actor, status, troops, data in con.execute(
-        "SELECT actor_id, status, troops, data FROM spells WHERE coalition_id = ? AND valid_from <= ? "
-        "AND (valid_to IS NULL OR valid_to > ?)", (cid, d, d))}
+    n = day_number(day)
+    rows = con.execute(f"SELECT {', '.join(spellrows.COLUMNS)} FROM spells WHERE coalition = "
+                       "(SELECT id FROM terms WHERE text = ?) AND valid_from <= ? AND "
+                       "(valid_to IS NULL OR valid_to > ?)", (cid, n, n)).fetchall()
+    text = _lookup(con, "SELECT id, text FROM terms WHERE id IN ({})", spellrows.term_ids(rows),
+                   lambda row: row[1])
+    recs = {}
+    for row in rows:
+        actor, _, _, rec = spellrows.record(row, text)
+        recs[actor] = rec
     listed = [r for r in recs.values() if r["status"] in IN]
     names = _lookup(con, "SELECT id, name FROM actors WHERE id IN ({})",
                     {r["actor"] for r in recs.values() if r["status"] in IN + OUT},
@@ -98,7 +107,7 @@ def _claims(con, cid: str, d: str) -> list[dict]:
     """The coalition's count claims dated by day `d`, as their corrections and retractions leave
     them (README, rule 8; what `effects.apply_corrections` does for the library), in recording
     order."""
-    rows = con.execute("SELECT seq, eid, type, date, payload, sources FROM events WHERE "
+    rows = con.execute("SELECT seq, eid, type, date, payload, sources FROM event_log WHERE "
                        "coalition_id = ? AND type IN ('count_claim', 'correct', 'retract') ORDER BY seq",
                        (cid,)).fetchall()
     retracted = {json.loads(p)["ref"] for _, _, t, _, p, _ in rows if t == "retract"}

@@ -513,7 +513,7 @@ def _check_citations(cat: Catalogue, rec: Record) -> list[dict]:
 
 
 def _check_ref(cat: Catalogue, rec: Record, ref: str, coalition: str) -> None:
-    row = next(store.events_in(cat.conn, "eid", [ref], ("coalition_id", "type")), None)
+    row = next(iter(store.find_eids(cat.conn, [ref], ("coalition_id", "type"))), None)
     if row is None:
         row = cat.pending_refs.get(ref)
     if row is None:
@@ -699,19 +699,24 @@ def _flush(conn: Connection, pending: list[tuple[Record, dict]], summary: Summar
     days: dict[str, set] = {}
     for _, r in pending:
         days.setdefault(r["coalition_id"], set()).add(r["date"])
-    # Events stating the same fact share coalition and date (the (coalition_id, date) index), and
+    # Events stating the same fact share coalition and date (the (coalition, date_lo) index), and
     # a fact is a digest of part of what an identity digests: one lookup finds the duplicates too.
-    found = sorted((seq, fact, identity, payload) for cid, dates in days.items()
-                   for fact, identity, payload, seq in store.events_in(
-                       conn, "date", sorted(dates), ("fact", "identity", "payload", "seq"), coalition=cid)
-                   if fact in wanted)       # not another fact of the same day
+    found = []
+    for cid, dates in days.items():
+        for seq, _eid, ident_, type_, coal, actor, date, effective, payload in store.same_days(
+                conn, cid, sorted(dates)):
+            fact = identity({"type": type_, "coalition": coal, "actor": actor, "date": date,
+                             "effective": effective})
+            if fact in wanted:          # not another fact of the same day
+                found.append((seq, fact, ident_, payload))
+    found.sort()
     dupes, facts = {}, {}
-    for seq, fact, identity, payload in found:
-        if identity in ident:
-            dupes[identity] = seq
+    for seq, fact, ident_, payload in found:
+        if ident_ in ident:
+            dupes[ident_] = seq
         facts.setdefault(fact, []).append((payload, f"event #{seq}"))
-    taken = {eid for (eid,) in store.events_in(
-        conn, "eid", [r["eid"] for _, r in pending if r["identity"] not in dupes], ("eid",))}
+    taken = {eid for (eid,) in store.find_eids(
+        conn, [r["eid"] for _, r in pending if r["identity"] not in dupes])}
     rows = []
     for rec, row in pending:
         if row["identity"] in dupes:

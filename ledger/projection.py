@@ -13,12 +13,12 @@ from collections import defaultdict
 from datetime import date
 from typing import Iterable
 
-import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
-from . import schema, store
+from . import schema, spellrows, store, terms
+from .eventrows import day_number
 from .effects import Effect
-from .state import RECORD_FORMAT as FORMAT, read_record, record, run, step, stored_record
+from .state import RECORD_FORMAT as FORMAT, record, run, step
 
 
 def build(effects: list[Effect]) -> list[dict]:
@@ -98,43 +98,73 @@ def _exact_records(actor: str, timeline: list[Effect]) -> Iterable[tuple[date, d
 
 def replace_coalition(conn: Connection, coalition: str, spells: list[tuple]) -> None:
     """Replace a coalition's spells with these `spell_tuples`."""
-    conn.execute(schema.spells.delete().where(schema.spells.c.coalition_id == coalition))
-    store.insert_rows(conn, schema.spells, SPELL_COLUMNS, spells)
+    terms = store.terms_of(conn)
+    cid = terms.id(coalition)
+    conn.execute(schema.spells.delete().where(schema.spells.c.coalition == cid))
+    insert(conn, spells, terms)
+
+
+def insert(conn: Connection, spells: list[tuple], terms=None) -> None:
+    """Store `spell_tuples` (text form) as rows."""
+    terms = terms or store.terms_of(conn)
+    terms.add(spellrows.term_texts(spells))
+    store.insert_rows(conn, schema.spells, spellrows.COLUMNS,
+                      [spellrows.stored(row, terms) for row in spells])
 
 
 def replace_actors(conn: Connection, coalition: str, actors: set[str], rows: list[dict]) -> None:
     """Replace the spells of these actors of a coalition."""
     t = schema.spells
-    conn.execute(t.delete().where(t.c.coalition_id == coalition, t.c.actor_id.in_(sorted(actors))))
-    store.insert_rows(conn, t, SPELL_COLUMNS,
-                      spell_tuples(coalition, [r for r in rows if r["actor_id"] in actors]))
+    terms = store.terms_of(conn)
+    terms.add([coalition, *actors])
+    conn.execute(t.delete().where(t.c.coalition == terms.id(coalition),
+                                  t.c.actor.in_(sorted(terms.id(a) for a in actors))))
+    insert(conn, spell_tuples(coalition, [r for r in rows if r["actor_id"] in actors]), terms)
 
 
 def spell_tuples(coalition: str, rows: list[dict]) -> list[tuple]:
-    """`build`'s rows as values of SPELL_COLUMNS."""
-    return [(coalition, r["actor_id"], r["valid_from"], r["valid_to"], r["status"], r["troops"],
-             stored_record(r["record"])) for r in rows]
+    """`build`'s rows as stored rows in text form (`spellrows.flat`)."""
+    return [spellrows.flat(coalition, r["actor_id"], r["valid_from"], r["valid_to"], r["record"])
+            for r in rows]
 
 
-SPELL_COLUMNS = ("coalition_id", "actor_id", "valid_from", "valid_to", "status", "troops", "data")
+def _read(conn: Connection, where: str, args: tuple, order: str = "") -> list[tuple]:
+    """(coalition, actor, valid_from, valid_to, record) of the spells `where` selects."""
+    cols = ", ".join(spellrows.COLUMNS)
+    rows = conn.exec_driver_sql(f"SELECT {cols} FROM spells WHERE {where}{order}", args).fetchall()
+    text = terms.texts(conn, spellrows.term_ids(rows))
+    return [(text[row[0]], *spellrows.record(row, text)) for row in rows]
+
+
+def _term(conn: Connection, text: str) -> int | None:
+    return conn.exec_driver_sql(f"SELECT id FROM terms WHERE text = {store.marks(conn, 1)}",
+                                (text,)).scalar()
 
 
 def records_at(conn: Connection, coalition: str, day: date) -> dict[str, dict]:
-    t = schema.spells
-    d = day.isoformat()
-    query = sa.select(t.c.actor_id, t.c.status, t.c.troops, t.c.data).where(
-        t.c.coalition_id == coalition, t.c.valid_from <= d,
-        sa.or_(t.c.valid_to.is_(None), t.c.valid_to > d))
-    return {row.actor_id: read_record(*row) for row in conn.execute(query)}
+    cid = _term(conn, coalition)
+    if cid is None:
+        return {}
+    d = day_number(day)
+    m = store.marks(conn, 1)
+    rows = _read(conn, f"coalition = {m} AND valid_from <= {m} AND (valid_to IS NULL OR "
+                       f"valid_to > {m})", (cid, d, d))
+    return {actor: rec for _, actor, _, _, rec in rows}
 
 
-def actor_spells(conn: Connection, actor: str) -> list:
-    t = schema.spells
-    return list(conn.execute(sa.select(t).where(t.c.actor_id == actor)
-                             .order_by(t.c.coalition_id, t.c.valid_from)))
+def actor_spells(conn: Connection, actor: str) -> list[tuple]:
+    """(coalition, valid_from, valid_to, record) of an actor's spells, by coalition and start."""
+    aid = _term(conn, actor)
+    if aid is None:
+        return []
+    rows = _read(conn, f"actor = {store.marks(conn, 1)}", (aid,))
+    return sorted(((c, f, t, rec) for c, _, f, t, rec in rows), key=lambda r: (r[0], r[1]))
 
 
-def coalition_spells(conn: Connection, coalition: str) -> list:
-    t = schema.spells
-    return list(conn.execute(sa.select(t).where(t.c.coalition_id == coalition)
-                             .order_by(t.c.actor_id, t.c.valid_from)))
+def coalition_spells(conn: Connection, coalition: str) -> list[tuple]:
+    """(actor, valid_from, valid_to, record) of a coalition's spells, by actor and start."""
+    cid = _term(conn, coalition)
+    if cid is None:
+        return []
+    rows = _read(conn, f"coalition = {store.marks(conn, 1)}", (cid,))
+    return sorted(((a, f, t, rec) for _, a, f, t, rec in rows), key=lambda r: (r[0], r[1]))

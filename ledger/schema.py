@@ -1,8 +1,8 @@
 """The tables. Only alembic migrations create or change them; a test checks the two agree."""
 from __future__ import annotations
 
-from sqlalchemy import (Column, Index, Integer, MetaData, String, Table, Text,
-                        UniqueConstraint)
+from sqlalchemy import (Column, Index, Integer, LargeBinary, MetaData, SmallInteger, String,
+                        Table, Text, UniqueConstraint, func)
 
 from .schema_revision import SCHEMA_REVISION  # noqa: F401  (re-exported)
 
@@ -65,31 +65,59 @@ source_ratings = Table(
     Index(None, "source_id"),
 )
 
+# Every distinct text the events and spells refer to (type names, coalition and actor ids, payload
+# and citation JSON, recording instants, the texts of spells) stored once; rows hold its id.
+terms = Table(
+    "terms", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=False),
+    Column("text", Text, nullable=False),
+    UniqueConstraint("text"),
+)
+
+# The log, compact (schema 0005): integer keys into `terms`, dates as day numbers (days from
+# 1970-01-01) with a precision code (0 year, 1 month, 2 day), digests as 32 bytes. What can be
+# derived is not stored: the previous row's hash, the fact digest, a derived event id ("e" and the
+# first 16 hex digits of the identity, kept as NULL). The view `event_log` (ledger/logview.py)
+# gives every row in the textual form its digest covers.
 events = Table(
     "events", metadata,
     Column("seq", Integer, primary_key=True, autoincrement=False),
-    Column("eid", String(200), nullable=False),               # author key, or a digest prefix
-    Column("identity", String(64), nullable=False),           # digest of what makes it "the same event"
-    Column("fact", String(64), nullable=False),               # digest of the fact it states (for disputes)
-    Column("type", String(30), nullable=False),
-    Column("version", Integer, nullable=False),
-    Column("coalition_id", String(100), nullable=False),
-    Column("actor_id", String(100)),
-    Column("date", String(10), nullable=False),
-    Column("effective", String(10)),
-    Column("date_lo", String(10), nullable=False),
-    Column("payload", Text, nullable=False),
-    Column("sources", Text, nullable=False),
+    Column("eid", String(200)),                               # an author's key; NULL: derived
+    Column("identity", LargeBinary(32), nullable=False),      # what makes it "the same event"
+    Column("type", Integer, nullable=False),
+    Column("version", SmallInteger, nullable=False),
+    Column("coalition", Integer, nullable=False),
+    Column("actor", Integer),
+    Column("date_lo", Integer, nullable=False),
+    Column("date_prec", SmallInteger, nullable=False),
+    Column("eff_lo", Integer),
+    Column("eff_prec", SmallInteger),
+    Column("payload", Integer, nullable=False),
+    Column("sources", Integer, nullable=False),
     Column("note", Text),
-    Column("recorded_at", String(30), nullable=False),
-    Column("prev_hash", String(64), nullable=False),
-    Column("hash", String(64), nullable=False),
-    Column("declared", String(64)),        # the declarations head it stands on (NULL before 0004)
+    Column("recorded", Integer, nullable=False),
+    Column("declared", Integer),        # seq of the declarations head it stands on (NULL before 0004)
+    Column("hash", LargeBinary(32), nullable=False),
     UniqueConstraint("eid"),
-    UniqueConstraint("identity"),
-    Index(None, "coalition_id", "seq"),
-    Index(None, "actor_id"),
-    Index(None, "coalition_id", "date"),     # events stating the same facts (see ingest._flush)
+    Index(None, "coalition", "seq"),
+    Index(None, "actor"),
+    Index(None, "coalition", "date_lo"),     # events stating the same facts (see ingest._flush)
+)
+
+# An identity is unique, and so is its first 8 bytes: that is what a derived event id names.
+Index("ix_events_identity_prefix", func.substr(events.c.identity, 1, 8), unique=True)
+
+# Every event in the textual form its digests cover (not a table: migration 0005 makes the view,
+# ledger/eventrows.py holds its SQL); what reads whole events reads this.
+views = MetaData()
+event_log = Table(
+    "event_log", views,
+    Column("seq", Integer), Column("eid", Text), Column("identity", Text), Column("type", Text),
+    Column("version", Integer), Column("coalition_id", Text), Column("actor_id", Text),
+    Column("date", Text), Column("effective", Text), Column("date_lo", Integer),
+    Column("payload", Text), Column("sources", Text), Column("note", Text),
+    Column("recorded_at", Text), Column("declared", Text), Column("declared_seq", Integer),
+    Column("hash", Text),
 )
 
 # Every row written to actors, aliases, coalitions, sources and source_ratings, as a chain of
@@ -106,19 +134,21 @@ declarations = Table(
     UniqueConstraint("kind", "key"),
 )
 
-# The projection: each actor's state in a coalition, piecewise constant over [valid_from, valid_to).
+# The projection: each actor's state in a coalition, piecewise constant over [valid_from, valid_to)
+# (day numbers; valid_to NULL: still so). Its record (`state.record`) as plain columns, texts as
+# `terms` ids; a column is NULL where the record has the usual value (ledger/spellrows.py).
 spells = Table(
     "spells", metadata,
     Column("id", Integer, primary_key=True, autoincrement=True),
-    Column("coalition_id", String(100), nullable=False),
-    Column("actor_id", String(100), nullable=False),
-    Column("valid_from", String(10), nullable=False),
-    Column("valid_to", String(10)),                           # NULL: still so
-    Column("status", String(20), nullable=False),
-    Column("troops", Integer),
-    Column("data", Text, nullable=False),                     # JSON: the member record
-    Index(None, "coalition_id", "valid_from"),
-    Index(None, "actor_id"),
+    *(Column(name, Integer, nullable=name not in ("coalition", "actor", "valid_from", "status"))
+      for name in ("coalition", "actor", "valid_from", "valid_to", "status", "troops", "flags",
+                   "since", "possibly_status", "possibly_troops", "status_sources",
+                   "troops_sources", "disputed", "mode", "signed", "early", "late",
+                   "cause_seq", "cause_type", "cause_date", "cause_when",
+                   "status_seq", "status_type", "status_date", "status_when",
+                   "troops_seq", "troops_type", "troops_date", "troops_when")),
+    Index(None, "coalition", "valid_from"),
+    Index(None, "actor"),
 )
 
 meta = Table(

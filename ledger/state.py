@@ -202,56 +202,9 @@ def _status(state: ActorState | None) -> str:
     return state.status if state else "none"
 
 
-# A spell stores its record without what its own columns hold (actor, status, troops), without
-# values that are the usual ones, and without a scenario's status where it is the status shown: at a
-# million events that is a third of the database. `read_record` restores the whole record, and reads
-# a record stored whole (as before this form) alike.
-_IN_COLUMNS = ("actor", "status", "troops")
-
-#: The form of the records spells store; a ledger whose spells were stored in another form is
-#: rebuilt when opened (the log is the truth, the projection is derived from it).
-RECORD_FORMAT = "3"
-
-
-def _usual() -> dict:
-    return {"approx": False, "disputed": [], "mode": None, "possibly": None, "signed": None,
-            "uncertain": False, "troops_uncertain": False, "troops_sources": [],
-            "troops_event": None, "troops_as_of": None}
-
-
-_USUAL = _usual()
-
-
-def stored_record(rec: dict) -> str:
-    """The text a spell stores for `rec` (a `record`)."""
-    out = {k: v for k, v in rec.items() if k not in _IN_COLUMNS
-           and not (k in _USUAL and v == _USUAL[k] and type(v) is type(_USUAL[k]))}
-    for scenario in ("early", "late"):
-        if out.get(scenario) == rec["status"]:
-            del out[scenario]
-    if out.get("sources") == _sources(rec):
-        del out["sources"]
-    if out.get("status_event") == rec["cause"]:
-        del out["status_event"]
-    return orjson.dumps(out, option=orjson.OPT_SORT_KEYS).decode("utf-8")
-
-
-def read_record(actor: str, status: str, troops: int | None, text: str) -> dict:
-    """The whole record of a spell from its columns and stored text."""
-    rec = {"actor": actor, "status": status, "troops": troops, **_usual(), "early": status,
-           "late": status}
-    rec.update(json.loads(text))
-    if "sources" not in rec:
-        rec["sources"] = _sources(rec)
-    if "status_event" not in rec:
-        rec["status_event"] = rec["cause"]
-    return rec
-
-
-def _sources(rec: dict) -> list:
-    """A record's sources: its status's, then its troop figure's (as `ActorState.sources`)."""
-    status = rec.get("status_sources", [])
-    return status + [s for s in rec.get("troops_sources", []) if s not in status]
+#: The form of the spells' rows (ledger/spellrows.py); a ledger whose spells were stored in
+#: another form is rebuilt when opened (the log is the truth, the projection is derived from it).
+RECORD_FORMAT = "4"
 
 
 def _view(state: ActorState | None) -> tuple:

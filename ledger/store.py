@@ -17,11 +17,12 @@ import sqlalchemy as sa
 from sqlalchemy import event as sa_event
 from sqlalchemy.engine import Connection, Engine
 
-from . import schema
+from . import eventrows, schema
 from .chain import GENESIS, digest
 from .dates import parse_date
 from .errors import DatabaseError
 from .model import SCHEMA_VERSION, Citation, Event, upcast
+from .terms import Terms
 
 _PG_LOCK_KEY = 7_220_031  # advisory lock that serialises appends on PostgreSQL
 
@@ -96,6 +97,7 @@ def writing(engine: Engine) -> Iterator[Connection]:
     try:
         with engine.connect() as conn:
             conn.info["write"] = True
+            conn.info["terms"] = Terms(conn)
             try:
                 with conn.begin():
                     if conn.dialect.name == "postgresql":
@@ -103,6 +105,7 @@ def writing(engine: Engine) -> Iterator[Connection]:
                     yield conn
             finally:
                 conn.info.pop("write", None)
+                conn.info.pop("terms", None)
     except sa.exc.OperationalError as exc:
         raise DatabaseError(f"database {redact(engine.url)} failed: {_short(exc)}") from None
 
@@ -200,7 +203,7 @@ def tiers(conn: Connection, ids: Any = None, known_at: str | None = None) -> dic
 
 def citing(conn: Connection, sources: set[str]) -> set[str]:
     """The coalitions with an event that cites one of these sources."""
-    t = schema.events
+    t = schema.event_log
     found: set[str] = set()
     for cid, text in conn.execute(sa.select(t.c.coalition_id, t.c.sources).distinct()):
         if cid not in found and any(c["source"] in sources for c in json.loads(text)):
@@ -211,7 +214,7 @@ def citing(conn: Connection, sources: set[str]) -> set[str]:
 def head(conn: Connection) -> tuple[int, str]:
     row = conn.execute(sa.select(schema.events.c.seq, schema.events.c.hash)
                        .order_by(schema.events.c.seq.desc()).limit(1)).first()
-    return (row.seq, row.hash) if row else (0, GENESIS)
+    return (row.seq, bytes(row.hash).hex()) if row else (0, GENESIS)
 
 
 _TOKEN_SQL = ("SELECT (SELECT seq FROM events ORDER BY seq DESC LIMIT 1), "
@@ -223,7 +226,7 @@ def token(conn: Connection) -> tuple:
     """What answers depend on beyond the reference tables: the head of the log and the latest
     source rating (a new tier can change which claim wins)."""
     seq, digest, rated = conn.execute(sa.text(_TOKEN_SQL)).one()
-    return (seq or 0, digest or GENESIS, rated or 0)
+    return (seq or 0, bytes(digest).hex() if digest else GENESIS, rated or 0)
 
 
 def head_token(engine: Engine) -> tuple:
@@ -239,22 +242,37 @@ def head_token(engine: Engine) -> tuple:
                 cur.close()
     except (sa.exc.DBAPIError, engine.dialect.dbapi.Error) as exc:
         raise DatabaseError(f"database {redact(engine.url)} failed: {_short(exc)}") from None
-    return (seq or 0, digest or GENESIS, rated or 0)
+    return (seq or 0, bytes(digest).hex() if digest else GENESIS, rated or 0)
 
 
-EVENT_COLUMNS = tuple(c.name for c in schema.events.columns)
-_event_values = itemgetter(*EVENT_COLUMNS)
+def terms_of(conn: Connection) -> Terms:
+    """The term ids of this write transaction (`writing` keeps one per transaction)."""
+    return conn.info.get("terms") or Terms(conn)
 
 
 def insert_events(conn: Connection, rows: list[dict]) -> None:
-    """Chain and insert prepared rows (without seq/prev_hash/hash). Caller holds the write lock."""
+    """Chain and insert prepared rows (`ingest.event_row`: textual, without seq and hash). Caller
+    holds the write lock."""
     seq, prev = head(conn)
     for row in rows:
         seq += 1
         row["seq"] = seq
-        row["prev_hash"] = prev
         row["hash"] = prev = digest(prev, row)
-    insert_rows(conn, schema.events, EVENT_COLUMNS, [_event_values(r) for r in rows])
+    terms = terms_of(conn)
+    terms.add(t for row in rows for t in eventrows.texts_of(row))
+    declared = declaration_seqs(conn, {r["declared"] for r in rows if r.get("declared")}, terms)
+    insert_rows(conn, schema.events, eventrows.COLUMNS,
+                [eventrows.compact(r, terms, declared.get(r.get("declared"))) for r in rows])
+
+
+def declaration_seqs(conn: Connection, heads: set[str], terms: Terms) -> dict[str, int]:
+    """The seq in the declarations chain of each of these heads (digests)."""
+    known = terms.declared
+    missing = sorted(h for h in heads if h not in known)
+    if missing:
+        known.update(select_in(conn, "SELECT hash, seq FROM declarations WHERE hash IN ({})",
+                               missing))
+    return known
 
 
 def insert_rows(conn: Connection, table: sa.Table, columns: tuple[str, ...], rows: list[tuple]) -> None:
@@ -264,28 +282,64 @@ def insert_rows(conn: Connection, table: sa.Table, columns: tuple[str, ...], row
         return
     quote = conn.dialect.identifier_preparer.quote
     sql = (f"INSERT INTO {quote(table.name)} ({', '.join(quote(c) for c in columns)}) "
-           f"VALUES ({_marks(conn, len(columns))})")
+           f"VALUES ({marks(conn, len(columns))})")
     conn.exec_driver_sql(sql, rows)
 
 
-def events_in(conn: Connection, column: str, values: list[str], columns: tuple[str, ...],
-              coalition: str | None = None) -> Iterator[tuple]:
-    """`columns` of the events (of `coalition`, if given) whose `column` is one of `values`: the
-    duplicate, conflict and id checks of a bulk append, through the driver (SQLAlchemy's expanding
-    IN costs more than the index lookups themselves)."""
-    quote = conn.dialect.identifier_preparer.quote
-    wanted = ", ".join(quote(schema.events.c[c].name) for c in columns)
-    where = quote(schema.events.c[column].name)
-    within = "" if coalition is None else f"{quote('coalition_id')} = {_marks(conn, 1)} AND "
-    fixed = () if coalition is None else (coalition,)
+def select_in(conn: Connection, sql: str, values: list, fixed: tuple = ()) -> Iterator[tuple]:
+    """Rows of `sql`, whose "{}" is an IN list, for every value, 500 at a time, through the driver
+    (SQLAlchemy's expanding IN costs more than the index lookups themselves)."""
     for i in range(0, len(values), 500):
         chunk = values[i:i + 500]
-        yield from conn.exec_driver_sql(
-            f"SELECT {wanted} FROM events WHERE {within}{where} IN ({_marks(conn, len(chunk))})",
-            fixed + tuple(chunk))
+        yield from conn.exec_driver_sql(sql.format(marks(conn, len(chunk))),
+                                        fixed + tuple(chunk))
 
 
-def _marks(conn: Connection, n: int) -> str:
+_LOG_FIELDS = ("seq", "eid", "identity", "type", "coalition_id", "actor_id", "date",
+               "effective", "payload")
+
+
+def same_days(conn: Connection, coalition: str, dates: list[str]) -> list[tuple]:
+    """(seq, eid, identity, type, coalition_id, actor_id, date, effective, payload) of the events
+    of `coalition` dated on one of these dates (texts): where events stating the same facts as new
+    ones are (the (coalition, date_lo) index)."""
+    cid = conn.exec_driver_sql(f"SELECT id FROM terms WHERE text = {marks(conn, 1)}",
+                               (coalition,)).scalar()
+    if cid is None:
+        return []
+    wanted = set(dates)
+    days = sorted({eventrows.date_parts(d)[0] for d in dates})
+    seqs = [seq for (seq,) in select_in(
+        conn, f"SELECT seq FROM events WHERE coalition = {marks(conn, 1)} AND date_lo IN ({{}})",
+        days, (cid,))]
+    return [row for row in log_rows(conn, seqs, _LOG_FIELDS) if row[6] in wanted]
+
+
+def log_rows(conn: Connection, seqs: list[int], columns: tuple[str, ...]) -> list[tuple]:
+    """`columns` of `event_log` for these seqs."""
+    wanted = ", ".join(columns)
+    return list(select_in(conn, f"SELECT {wanted} FROM event_log WHERE seq IN ({{}})",
+                          sorted(set(seqs))))
+
+
+_DERIVED = re.compile(r"e[0-9a-f]{16}")
+
+
+def find_eids(conn: Connection, eids: list[str], columns: tuple[str, ...] = ("eid",)) -> list[tuple]:
+    """`columns` of `event_log` for the events with these ids: an author's key is stored, a
+    derived one ("e" and 16 hex digits) is the first 8 bytes of the identity (both indexed). An
+    author's key may look like a derived one, so such a value is looked up both ways."""
+    eids = sorted(set(eids))
+    seqs = [seq for (seq,) in select_in(conn, "SELECT seq FROM events WHERE eid IN ({})", eids)]
+    prefixes = [bytes.fromhex(e[1:]) for e in eids if _DERIVED.fullmatch(e)]
+    if prefixes:
+        seqs += [seq for (seq,) in select_in(
+            conn, "SELECT seq FROM events WHERE substr(identity, 1, 8) IN ({}) AND eid IS NULL",
+            prefixes)]
+    return log_rows(conn, seqs, columns) if seqs else []
+
+
+def marks(conn: Connection, n: int) -> str:
     """n positional parameter markers in the driver's style (sqlite3: ?, psycopg: %s)."""
     return ", ".join(["?" if conn.dialect.paramstyle == "qmark" else "%s"] * n)
 
@@ -299,7 +353,7 @@ def event_rows(conn: Connection, *, coalition: str | None = None, actor: str | N
                actors: set[str] | None = None, types: tuple[str, ...] | None = None) -> Iterator[Any]:
     """Events in order of recording; `actors`: only theirs and the coalition-level ones;
     `types`: only events of these types."""
-    t = schema.events
+    t = schema.event_log
     query = sa.select(*(t.c[name] for name in _EVENT_FIELDS)).where(t.c.seq > after_seq).order_by(t.c.seq)
     if coalition is not None:
         query = query.where(t.c.coalition_id == coalition)
@@ -317,9 +371,8 @@ def event_rows(conn: Connection, *, coalition: str | None = None, actor: str | N
 def coalition_event_tuples(conn: Connection, coalition: str) -> list[tuple]:
     """`event_rows(conn, coalition=...)` as plain tuples, straight from the driver's cursor: a
     rebuild reads every event of the log, and SQLAlchemy's rows would cost more than the reading."""
-    quote = conn.dialect.identifier_preparer.quote
-    sql = (f"SELECT {', '.join(quote(c) for c in _EVENT_FIELDS)} FROM events "
-           f"WHERE coalition_id = {_marks(conn, 1)} ORDER BY seq")
+    sql = (f"SELECT {', '.join(_EVENT_FIELDS)} FROM event_log "
+           f"WHERE coalition_id = {marks(conn, 1)} ORDER BY seq")
     cur = conn.connection.driver_connection.cursor()
     try:
         cur.execute(sql, (coalition,))
