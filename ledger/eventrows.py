@@ -98,12 +98,12 @@ def _view(dialect: str) -> str:
     e.declared AS declared_seq,
     {hexed("e.hash")} AS hash
 FROM events e
-JOIN terms ty ON ty.id = e.type
-JOIN terms co ON co.id = e.coalition
+LEFT JOIN terms ty ON ty.id = e.type
+LEFT JOIN terms co ON co.id = e.coalition
 LEFT JOIN terms ac ON ac.id = e.actor
-JOIN terms pa ON pa.id = e.payload
-JOIN terms so ON so.id = e.sources
-JOIN terms re ON re.id = e.recorded
+LEFT JOIN terms pa ON pa.id = e.payload
+LEFT JOIN terms so ON so.id = e.sources
+LEFT JOIN terms re ON re.id = e.recorded
 LEFT JOIN declarations de ON de.seq = e.declared"""
 
 

@@ -62,6 +62,9 @@ def _events(conn: Connection) -> Verification:
         if seq != expected:
             return Verification(False, count, prev, expected,
                                 f"event #{expected} is missing (next is #{seq})")
+        if row["declared"] is None and row["declared_seq"] is not None:
+            return bad(f"event #{seq} stands on declaration #{row['declared_seq']}, which is not "
+                       "in the declarations chain: declarations were rewritten")
         row["fact"] = identity({"type": row["type"], "coalition": row["coalition_id"],
                                 "actor": row["actor_id"], "date": row["date"],
                                 "effective": row["effective"]})
@@ -70,9 +73,6 @@ def _events(conn: Connection) -> Verification:
         if not _identity_holds(row):
             return bad(f"event #{seq}: its identity is not what its content gives: it was altered")
         declared = row["declared"]
-        if declared is None and row["declared_seq"] is not None:
-            return bad(f"event #{seq} stands on declaration #{row['declared_seq']}, which is not "
-                       "in the declarations chain: declarations were rewritten")
         if declared is None and standing is not None:
             return bad(f"event #{seq} stands on no declarations, after events that do")
         if declared is not None:

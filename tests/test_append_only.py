@@ -2,12 +2,14 @@
 
 Raw SQL goes straight through the engine: no library code stands between it and the table.
 """
+from datetime import date
+
 import pytest
 import sqlalchemy as sa
 
 from ledger.files import Record
 
-APPEND_ONLY = ("events", "sources", "source_ratings", "declarations")
+APPEND_ONLY = ("events", "terms", "sources", "source_ratings", "declarations")
 
 
 def _fill(ledger, n=5):
@@ -27,7 +29,7 @@ def _refused(ledger, sql):
 def test_update_and_delete_are_refused_by_the_database(ledger, table):
     _fill(ledger)
     ledger.import_records([Record("rating", {"source": "s1", "tier": "press"}, "<t>", 1)])
-    column = {"events": "payload", "sources": "title", "source_ratings": "tier",
+    column = {"events": "payload", "terms": "text", "sources": "title", "source_ratings": "tier",
               "declarations": "digest"}[table]
     assert "append-only" in _refused(ledger, f"UPDATE {table} SET {column} = 'x'")
     assert "append-only" in _refused(ledger, f"DELETE FROM {table}")
@@ -141,22 +143,45 @@ def test_a_re_pointed_alias_is_caught_before_it_misleads(ledger, db_url, run_cli
                                         "declared (declaration #")
 
 
-def test_derived_columns_are_recomputed(ledger):
+def test_every_stored_column_is_covered(ledger):
+    """A row stores nothing its digest does not cover: a day number a year off is caught."""
     _world(ledger)
-    _tamper(ledger, "UPDATE events SET date_lo = '1999-01-01' WHERE seq = 2")
+    _tamper(ledger, "UPDATE events SET date_lo = date_lo - 365 WHERE seq = 2")
     result = ledger.verify()
-    assert not result.ok and result.bad_seq == 2 and "its date_lo" in result.reason
+    assert not result.ok and result.bad_seq == 2 and "altered" in result.reason
+
+
+def test_an_edited_term_is_caught_at_the_first_event_using_it(ledger):
+    """Texts are stored once, in `terms`: editing one alters every event that refers to it, and
+    verify names the first."""
+    _world(ledger)
+    with ledger.engine.connect() as conn:
+        first = conn.execute(sa.text("SELECT min(seq) FROM event_log WHERE actor_id = 'esp'")).scalar()
+    _tamper(ledger, "UPDATE terms SET text = 'prt' WHERE text = 'esp'", "terms")
+    result = ledger.verify()
+    assert not result.ok and result.bad_seq == first and "altered" in result.reason
+
+
+def test_a_reference_to_no_term_is_caught(ledger):
+    _world(ledger)
+    _tamper(ledger, "UPDATE events SET payload = 999999 WHERE seq = 3")
+    result = ledger.verify()
+    assert not result.ok and result.bad_seq == 3 and "altered" in result.reason
 
 
 def _rechain(ledger, conn):
     """Recompute every event's digest after an edit, as a tamperer who knows the scheme would."""
     from ledger.chain import GENESIS, digest
     prev = GENESIS
-    for row in conn.execute(sa.text("SELECT * FROM events ORDER BY seq")).mappings().all():
+    from ledger.chain import identity
+    for row in conn.execute(sa.text("SELECT * FROM event_log ORDER BY seq")).mappings().all():
         row = dict(row)
+        row["fact"] = identity({k: row[c] for k, c in (
+            ("type", "type"), ("coalition", "coalition_id"), ("actor", "actor_id"),
+            ("date", "date"), ("effective", "effective"))})
         new = digest(prev, row)
-        conn.execute(sa.text("UPDATE events SET prev_hash = :p, hash = :h WHERE seq = :s"),
-                     {"p": prev, "h": new, "s": row["seq"]})
+        conn.execute(sa.text("UPDATE events SET hash = :h WHERE seq = :s"),
+                     {"h": bytes.fromhex(new), "s": row["seq"]})
         prev = new
 
 
@@ -209,8 +234,9 @@ def test_verify_deep_names_the_first_spell_that_differs(ledger, db_url, run_cli)
     result = ledger.verify(deep=True)
     assert result.ok and result.spells > 0
     with ledger.engine.begin() as conn:
-        conn.execute(sa.text("UPDATE spells SET troops = 1154715 WHERE actor_id = 'usa' "
-                             "AND valid_from = '2003-03-01'"))
+        conn.execute(sa.text("UPDATE spells SET troops = 1154715 WHERE actor = (SELECT id FROM "
+                             "terms WHERE text = 'usa') AND valid_from = :d"),
+                     {"d": (date(2003, 3, 1) - date(1970, 1, 1)).days})
     assert ledger.verify().ok                       # the projection is not chained...
     assert ledger.asof("2003-03-15", "test").troops_total == 1154715
     result = ledger.verify(deep=True)               # ...but a replay of the log catches it
@@ -229,5 +255,5 @@ def test_new_events_stand_on_the_declarations_head(ledger):
     _world(ledger)
     with ledger.engine.connect() as conn:
         head = declarations.head(conn)[1]
-        last = conn.execute(sa.text("SELECT declared FROM events ORDER BY seq DESC")).scalar()
+        last = conn.execute(sa.text("SELECT declared FROM event_log ORDER BY seq DESC")).scalar()
     assert last == head
