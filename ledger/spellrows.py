@@ -62,14 +62,29 @@ def flat(coalition: str, actor: str, valid_from: str, valid_to: str | None, rec:
 
 
 def stored(row: tuple, terms) -> tuple:
-    """A `flat` row as stored: term ids for texts, day numbers for days."""
+    """A `flat` row as stored: term ids for texts, day numbers for days (`terms` must know every
+    text already: `term_texts`)."""
+    ids = terms.ids
     out = list(row)
     for i in _TERM_AT:
-        out[i] = terms.id(out[i])
+        if out[i] is not None:
+            out[i] = ids[out[i]]
     for i in _DAYS_AT:
         if out[i] is not None:
-            out[i] = day_number(date.fromisoformat(out[i]))
+            out[i] = _day(out[i])
     return tuple(out)
+
+
+_DAYS: dict[str, int] = {}
+
+
+def _day(text: str) -> int:
+    found = _DAYS.get(text)
+    if found is None:
+        found = day_number(date.fromisoformat(text))
+        if len(_DAYS) < 1_000_000:
+            _DAYS[text] = found
+    return found
 
 
 def term_texts(rows) -> set:

@@ -281,9 +281,20 @@ def insert_rows(conn: Connection, table: sa.Table, columns: tuple[str, ...], row
     if not rows:
         return
     quote = conn.dialect.identifier_preparer.quote
-    sql = (f"INSERT INTO {quote(table.name)} ({', '.join(quote(c) for c in columns)}) "
-           f"VALUES ({marks(conn, len(columns))})")
-    conn.exec_driver_sql(sql, rows)
+    names = ", ".join(quote(c) for c in columns)
+    if conn.dialect.name == "postgresql" and len(rows) >= COPY_FROM:
+        # COPY streams the rows in one statement: several times faster than executemany's
+        # statement per row, in the same transaction (so still all or nothing)
+        cur = conn.connection.driver_connection.cursor()
+        with cur.copy(f"COPY {quote(table.name)} ({names}) FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row(row)
+        return
+    conn.exec_driver_sql(f"INSERT INTO {quote(table.name)} ({names}) "
+                         f"VALUES ({marks(conn, len(columns))})", rows)
+
+
+COPY_FROM = 50      # rows from which PostgreSQL gets them by COPY
 
 
 def select_in(conn: Connection, sql: str, values: list, fixed: tuple = ()) -> Iterator[tuple]:
@@ -333,9 +344,10 @@ def find_eids(conn: Connection, eids: list[str], columns: tuple[str, ...] = ("ei
     seqs = [seq for (seq,) in select_in(conn, "SELECT seq FROM events WHERE eid IN ({})", eids)]
     prefixes = [bytes.fromhex(e[1:]) for e in eids if _DERIVED.fullmatch(e)]
     if prefixes:
-        seqs += [seq for (seq,) in select_in(
-            conn, "SELECT seq FROM events WHERE substr(identity, 1, 8) IN ({}) AND eid IS NULL",
-            prefixes)]
+        # (eid is tested here, not in SQL, where the planner would take the eid index for it)
+        seqs += [seq for seq, eid in select_in(
+            conn, "SELECT seq, eid FROM events WHERE substr(identity, 1, 8) IN ({})", prefixes)
+            if eid is None]
     return log_rows(conn, seqs, columns) if seqs else []
 
 

@@ -7,6 +7,7 @@ from click.testing import CliRunner
 from conftest import data
 from ledger.cli.main import cli
 from ledger.model import EVENT_TYPES
+from ledger.schema_revision import SCHEMA_REVISION
 
 
 @pytest.fixture
@@ -99,7 +100,7 @@ def test_append_dry_run_appends_nothing(url, sqlite_ledger):
 
 def test_where_masks_the_password(url, tmp_path):
     out = run(url, "where")
-    assert f"database: {url}" in out and "schema revision: 0004 (this version needs 0004)" in out
+    assert f"database: {url}" in out and f"schema revision: {SCHEMA_REVISION} (this version needs {SCHEMA_REVISION})" in out
     missing = f"sqlite:///{tmp_path / 'nothing-here.sqlite'}"
     out = CliRunner().invoke(cli, ["--database", missing, "where"]).output
     assert "does not exist yet" in out and not (tmp_path / "nothing-here.sqlite").exists()
