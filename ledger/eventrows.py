@@ -41,7 +41,15 @@ def date_parts(text: str | None) -> tuple[int | None, int | None]:
 def date_text(lo: int | None, prec: int | None) -> str | None:
     if lo is None:
         return None
-    return from_day_number(lo).isoformat()[:4 + 3 * prec]
+    found = _TEXTS.get((lo, prec))
+    if found is None:
+        found = from_day_number(lo).isoformat()[:4 + 3 * prec]
+        if len(_TEXTS) < 1_000_000:
+            _TEXTS[(lo, prec)] = found
+    return found
+
+
+_TEXTS: dict[tuple[int, int], str] = {}
 
 
 def derived_eid(identity_hex: str) -> str:

@@ -272,9 +272,11 @@ def _jsonl_record(path: str, line: str, number: int) -> Record | None:
         return None
     if len(line) > MAX_LINE:
         raise InputError(f"line longer than {MAX_LINE:,} characters", file=path, line=number)
+    fallback = False
     try:
         data = orjson.loads(line)           # several times faster than json on a big file
     except orjson.JSONDecodeError:
+        fallback = True
         # what orjson refuses but json reads (NaN, integers over 64 bits, lone surrogates) is
         # then judged field by field like any other value, with the same message as before
         try:
@@ -287,11 +289,13 @@ def _jsonl_record(path: str, line: str, number: int) -> Record | None:
             raise InputError(f"not valid JSON: {reason}", file=path, line=number) from None
     if not isinstance(data, dict):
         raise InputError("each line must be a JSON object", file=path, line=number)
-    if depth(data) > MAX_DEPTH:
+    # every level of nesting opens a bracket: a line with few cannot nest deep (brackets inside
+    # texts only make the count larger), and most lines of a big file are walked no further
+    if line.count("[") + line.count("{") > MAX_DEPTH and depth(data) > MAX_DEPTH:
         deepest = max(data, key=lambda k: depth(data[k]))
         raise InputError(f"nested deeper than {MAX_DEPTH} levels", file=path, line=number,
                          field=deepest)
-    for key, value in data.items():
+    for key, value in data.items() if fallback else ():     # only json makes _HUGE
         if value is _HUGE or isinstance(value, (list, dict)) and _HUGE in _leaves(value):
             raise InputError(f"a number of more than {MAX_DIGITS} digits", file=path,
                              line=number, field=key)
