@@ -15,6 +15,7 @@ from sqlalchemy.engine import Connection
 
 from . import bundled, location, projection, rebuilding, schema, store
 from .blame import blame_of
+from .clock import now
 from .dates import (format_instant, parse_date, parse_day, parse_horizon, parse_instant,
                     period_ends)
 from .diffs import inside
@@ -32,12 +33,6 @@ from .summary import HORIZON, OUT, event_claim, summarise, treaty_counts
 from .view import CoalitionView
 
 VIEWS = 32      # coalitions whose spells a Ledger keeps in memory (least recently used dropped)
-
-
-def now() -> str:
-    """The ledger's one clock (UTC); tests freeze it with freezegun."""
-    import pendulum
-    return format_instant(pendulum.now("UTC"))
 
 
 class _Rollback(Exception):

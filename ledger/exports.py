@@ -369,7 +369,7 @@ def cite(ledger: "Ledger", coalition: str | None = None) -> Citation:
     """What pins the ledger's state (version, event count, head digest, date) and the sources the
     coalition's events cite (all sources cited by any event without a coalition)."""
     from . import __version__
-    from .api import now
+    from .clock import now
     seq, head = ledger.head()
     cid = name = None
     if coalition:
