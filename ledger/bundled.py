@@ -3,10 +3,10 @@ from __future__ import annotations
 
 import hashlib
 from importlib.resources import as_file, files
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Callable
 
-if TYPE_CHECKING:
-    from .api import Ledger
+if TYPE_CHECKING:     # the fast read path (fastread.py) reads this module without sqlalchemy
+    from sqlalchemy.engine import Engine
 
 FIRST = "actors.yaml"     # every other file refers to the actors it declares
 
@@ -31,49 +31,49 @@ def fingerprint() -> str:
 DECLINED = "declined"      # the `bundle` mark of a ledger started without the bundled events
 
 
-def declined(ledger: "Ledger") -> bool:
+def declined(engine: "Engine") -> bool:
     from . import store
-    with store.reading(ledger.engine) as conn:
+    with store.reading(engine) as conn:
         return store.get_meta(conn, "bundle") == DECLINED
 
 
-def decline(ledger: "Ledger") -> None:
+def decline(engine: "Engine") -> None:
     """A ledger started without the bundled events (nothing loaded yet) stays without them: later
     commands that do not ask for them do not append them behind the user's back."""
     from . import store
-    with store.writing(ledger.engine) as conn:
+    with store.writing(engine) as conn:
         if store.get_meta(conn, "bundle") is None and store.head(conn)[0] == 0:
             store.set_meta(conn, "bundle", DECLINED)
 
 
-def sync_states(ledger: "Ledger") -> list:
+def sync_states(engine: "Engine", import_file: Callable[[str], object]) -> list:
     """Declare the built-in states (`actors.yaml`: declarations, no events) unless this exact file
     is in already: a ledger opened without the bundled events still knows `esp` and its codes."""
     from . import store
     first = paths()[0]
     mark = hashlib.sha256(first.read_bytes()).hexdigest()
-    with store.reading(ledger.engine) as conn:
+    with store.reading(engine) as conn:
         if store.get_meta(conn, "states") == mark:
             return []
     with as_file(first) as real:
-        summary = ledger.import_file(str(real))
-    with store.writing(ledger.engine) as conn:
+        summary = import_file(str(real))
+    with store.writing(engine) as conn:
         store.set_meta(conn, "states", mark)
     return [summary]
 
 
-def sync(ledger: "Ledger") -> list:
+def sync(engine: "Engine", import_file: Callable[[str], object]) -> list:
     """Import the bundled files unless this exact bundle is already in: appends are idempotent,
     so a newer bundle adds only what is new."""
     from . import store
     mark = fingerprint()
-    with store.reading(ledger.engine) as conn:
+    with store.reading(engine) as conn:
         if store.get_meta(conn, "bundle") == mark:
             return []
     summaries = []
     for p in paths():
         with as_file(p) as real:
-            summaries.append(ledger.import_file(str(real)))
-    with store.writing(ledger.engine) as conn:
+            summaries.append(import_file(str(real)))
+    with store.writing(engine) as conn:
         store.set_meta(conn, "bundle", mark)
     return summaries

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
 
-from . import schema
+from . import reading, schema
 from .dates import parse_date
 from .effects import apply_corrections
 from .model import tier_rank
@@ -17,7 +17,7 @@ from .summary import answer
 from .treaty import Rules
 
 if TYPE_CHECKING:
-    from .api import Ledger
+    from .catalog import Catalog
 
 MESSAGES = {
     "withdraw-while-out": ("problem", "withdraws without being a member (no join before it)"),
@@ -37,14 +37,14 @@ MESSAGES = {
 WEAK = tier_rank("reference")      # a fact resting on nothing stronger than this is noted
 
 
-def run(ledger: "Ledger", conn) -> list[Problem]:
+def run(catalog: "Catalog", conn) -> list[Problem]:
     out: list[Problem] = []
-    evidence = ledger._evidence(conn)
+    evidence = reading.evidence(conn)
     for cid in conn.execute(sa.select(schema.coalitions.c.id).order_by(schema.coalitions.c.id)).scalars():
-        coal = ledger._coalition(conn, cid)
-        events = ledger._events(conn, cid)
-        effects = ledger._effects(conn, cid)
-        names = ledger._names(conn, [e.actor for e in effects if e.actor])
+        coal = catalog.coalition(conn, cid)
+        events = reading.events(conn, cid)
+        effects = reading.effects(conn, coal)
+        names = catalog.names(conn, [e.actor for e in effects if e.actor])
         for eff, kind in anomalies(effects):
             level, text = MESSAGES[kind]
             if kind == "withdraw-while-out" and eff.event.payload.get("unmatched"):

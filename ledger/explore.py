@@ -89,7 +89,7 @@ def coalition_data(ledger: "Ledger", coalition: str, sources: set[str]) -> dict:
 
 def page_data(ledger: "Ledger", coalitions: Sequence[str]) -> dict:
     from . import __version__
-    from .api import now
+    from .clock import now
     cited: set[str] = set()
     data = [coalition_data(ledger, c, cited) for c in coalitions]
     frame = geo.Frame(WIDTH)

@@ -14,15 +14,29 @@ import json
 import re
 from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import TYPE_CHECKING, Iterable
+from typing import Iterable, Protocol
 
 from . import codes
 from .errors import InputError
-from .model import Event, Source
+from .model import Actor, Coalition, Event, Source
 from .state import IN
 
-if TYPE_CHECKING:
-    from .api import Ledger
+
+class Reader(Protocol):
+    """The public `Ledger` queries these exports are built from (`Ledger` is one; the API uses this
+    module, so the arrow runs from api.py to here, never back)."""
+
+    def log(self, coalition: str | None = None, actor: str | None = None) -> list[Event]: ...
+    def coalition(self, name: str) -> Coalition: ...
+    def coalitions(self) -> list[Coalition]: ...
+    def actors(self, used_only: bool = False) -> list[Actor]: ...
+    def sources(self) -> list[Source]: ...
+    def spells(self, coalition: str) -> list[tuple[str, str | None, dict]]: ...
+    def growth(self, coalition: str, every: str = "year", start: str | None = None,
+               end: str | None = None, published_by: str | date | None = None, *,
+               min_tier: str | None = None) -> list: ...
+    def head(self) -> tuple[int, str]: ...
+
 
 PAYLOAD_COLUMNS = ("troops", "troops_max", "approx", "mode", "role", "label", "count", "ref")
 EVENT_CSV_COLUMNS = ("seq", "id", "type", "coalition", "actor", "date", "precision", "effective",
@@ -47,7 +61,7 @@ def event_record(e: Event) -> dict:
     return out
 
 
-def export_records(ledger: "Ledger", coalition: str | None = None) -> list[dict]:
+def export_records(ledger: Reader, coalition: str | None = None) -> list[dict]:
     """The declarations an import needs (coalitions, actors, sources the events use), then the
     events in log order, as import records."""
     events = ledger.log(coalition)
@@ -75,7 +89,7 @@ def export_records(ledger: "Ledger", coalition: str | None = None) -> list[dict]
     return out
 
 
-def export_jsonl(ledger: "Ledger", coalition: str | None = None) -> str:
+def export_jsonl(ledger: Reader, coalition: str | None = None) -> str:
     return "".join(json_text(r) + "\n" for r in export_records(ledger, coalition))
 
 
@@ -104,7 +118,7 @@ def _safe_row(row: list) -> list:
     return [spreadsheet_safe(v) if isinstance(v, str) else v for v in row]
 
 
-def export_csv(ledger: "Ledger", coalition: str | None = None, *,
+def export_csv(ledger: Reader, coalition: str | None = None, *,
                escape_formulas: bool = True) -> str:
     """One row per event, with the ids, titles and addresses of the sources it cites ('; ' joined).
     For analysis: to re-import, use the JSON Lines export. `escape_formulas`: see
@@ -181,7 +195,7 @@ def panel_columns(every: str) -> tuple[str, ...]:
     return cols if every == "month" else tuple(c for c in cols if c != "month")
 
 
-def panel(ledger: "Ledger", coalition: str, every: str = "year", start: str | None = None,
+def panel(ledger: Reader, coalition: str, every: str = "year", start: str | None = None,
           end: str | None = None, *, troops: str = "end", all_states: bool = False,
           system: str = "cow") -> list[PanelRow]:
     """One row per actor and period (README, "Panels"): the actors the coalition's events name, and
@@ -365,11 +379,11 @@ class Citation:
                 "sources": [s.to_dict() for s in self.sources]}
 
 
-def cite(ledger: "Ledger", coalition: str | None = None) -> Citation:
+def cite(ledger: Reader, coalition: str | None = None) -> Citation:
     """What pins the ledger's state (version, event count, head digest, date) and the sources the
     coalition's events cite (all sources cited by any event without a coalition)."""
     from . import __version__
-    from .api import now
+    from .clock import now
     seq, head = ledger.head()
     cid = name = None
     if coalition:

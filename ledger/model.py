@@ -14,13 +14,13 @@ from typing import Any, Callable, Mapping
 
 from .dates import FuzzyDate, parse_recorded
 from .errors import InputError, shown
+from .treaty_rules import RATIFY_MODES, check_rules
 
 SCHEMA_VERSION = 1
 
 COALITION_KINDS = ("military", "treaty", "campaign", "list")
 MODELS = ("top-down", "bottom-up", "hybrid")
 ACTOR_KINDS = ("state", "former-state", "igo", "ngo", "company", "other")
-RATIFY_MODES = ("ratification", "acceptance", "approval", "accession", "succession")
 
 #: Evidence tiers of sources, strongest first (README, "Sources and their tiers"). A source with no
 #: rating is `unrated`, which ranks just above `weak`.
@@ -79,7 +79,6 @@ def _mode(name: str, value: Any) -> str:
 
 
 def _rule(name: str, value: Any) -> dict:
-    from .treaty import check_rules     # treaty.py builds on this module
     try:
         return check_rules(value)
     except InputError as exc:

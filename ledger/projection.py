@@ -18,7 +18,7 @@ from sqlalchemy.engine import Connection
 from . import schema, spellrows, store, terms
 from .eventrows import day_number
 from .effects import Effect
-from .state import RECORD_FORMAT as FORMAT, record, run, step
+from .state import RECORD_FORMAT as FORMAT, record, run, step  # noqa: F401  (FORMAT re-exported)
 
 
 def build(effects: list[Effect]) -> list[dict]:

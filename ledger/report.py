@@ -229,7 +229,7 @@ def build(ledger: "Ledger", coalition: str, start: str | None = None, end: str |
     """Everything the report shows. Without `at`, the tables are on the first and last month end
     the chart shows (or on --from and --to when they are given)."""
     from . import __version__, maps
-    from .api import now
+    from .clock import now
     coal = ledger.coalition(coalition)
     panel = panel_for(ledger, coal.id, start, end)
     points = tuple(ledger.growth(coal.id, "month", start, end))

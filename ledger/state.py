@@ -12,11 +12,9 @@ from the early one, and `possibly` gives the other scenario's status and troops.
 """
 from __future__ import annotations
 
-import json
 from datetime import date
 from typing import Iterable, NamedTuple
 
-import orjson
 
 from .effects import Effect
 

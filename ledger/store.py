@@ -9,7 +9,6 @@ from __future__ import annotations
 import json
 import re
 from contextlib import contextmanager
-from operator import itemgetter
 from types import MappingProxyType
 from typing import Any, Iterator
 
@@ -23,6 +22,7 @@ from .dates import parse_date
 from .errors import DatabaseError
 from .model import SCHEMA_VERSION, Citation, Event, upcast
 from . import terms
+from .sql import COPY_FROM, insert_rows, marks, select_in  # noqa: F401  (re-exported)
 from .terms import Terms
 
 _PG_LOCK_KEY = 7_220_031  # advisory lock that serialises appends on PostgreSQL
@@ -276,35 +276,6 @@ def declaration_seqs(conn: Connection, heads: set[str], terms: Terms) -> dict[st
     return known
 
 
-def insert_rows(conn: Connection, table: sa.Table, columns: tuple[str, ...], rows: list[tuple]) -> None:
-    """Many rows in one driver call. Bulk appends spend most of their time here, and SQLAlchemy's
-    per-row parameter processing would double it; the statement is still built from the schema."""
-    if not rows:
-        return
-    quote = conn.dialect.identifier_preparer.quote
-    names = ", ".join(quote(c) for c in columns)
-    if conn.dialect.name == "postgresql" and len(rows) >= COPY_FROM:
-        # COPY streams the rows in one statement: several times faster than executemany's
-        # statement per row, in the same transaction (so still all or nothing)
-        cur = conn.connection.driver_connection.cursor()
-        with cur.copy(f"COPY {quote(table.name)} ({names}) FROM STDIN") as copy:
-            for row in rows:
-                copy.write_row(row)
-        return
-    conn.exec_driver_sql(f"INSERT INTO {quote(table.name)} ({names}) "
-                         f"VALUES ({marks(conn, len(columns))})", rows)
-
-
-COPY_FROM = 50      # rows from which PostgreSQL gets them by COPY
-
-
-def select_in(conn: Connection, sql: str, values: list, fixed: tuple = ()) -> Iterator[tuple]:
-    """Rows of `sql`, whose "{}" is an IN list, for every value, 500 at a time, through the driver
-    (SQLAlchemy's expanding IN costs more than the index lookups themselves)."""
-    for i in range(0, len(values), 500):
-        chunk = values[i:i + 500]
-        yield from conn.exec_driver_sql(sql.format(marks(conn, len(chunk))),
-                                        fixed + tuple(chunk))
 
 
 _LOG_FIELDS = ("seq", "eid", "identity", "type", "coalition_id", "actor_id", "date",
@@ -350,11 +321,6 @@ def find_eids(conn: Connection, eids: list[str], columns: tuple[str, ...] = ("ei
             conn, "SELECT seq, eid FROM events WHERE substr(identity, 1, 8) IN ({})", prefixes)
             if eid is None]
     return log_rows(conn, seqs, columns) if seqs else []
-
-
-def marks(conn: Connection, n: int) -> str:
-    """n positional parameter markers in the driver's style (sqlite3: ?, psycopg: %s)."""
-    return ", ".join(["?" if conn.dialect.paramstyle == "qmark" else "%s"] * n)
 
 
 _EVENT_FIELDS = ("seq", "eid", "type", "version", "coalition_id", "actor_id", "date", "effective",

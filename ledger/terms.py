@@ -14,6 +14,7 @@ from typing import Iterable
 from sqlalchemy.engine import Connection
 
 from . import schema
+from .sql import insert_rows, select_in
 
 
 class Terms:
@@ -39,7 +40,6 @@ class Terms:
         missing = sorted({t for t in texts if t is not None and t not in self.ids})
         if not missing:
             return
-        from .store import select_in
         for text, tid in select_in(self.conn, "SELECT text, id FROM terms WHERE text IN ({})",
                                    missing):
             self.ids[text] = tid
@@ -54,12 +54,10 @@ class Terms:
             self.ids[text] = self.next
             rows.append((self.next, text))
             self.next += 1
-        from .store import insert_rows
         insert_rows(self.conn, schema.terms, ("id", "text"), rows)
 
 
 def texts(conn: Connection, ids: Iterable[int | None]) -> dict[int, str]:
     """The texts of these term ids."""
-    from .store import select_in
     wanted = sorted({i for i in ids if i is not None})
     return dict(select_in(conn, "SELECT id, text FROM terms WHERE id IN ({})", wanted))

@@ -18,17 +18,15 @@ from typing import TYPE_CHECKING
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
-from . import declarations, projection, schema
+from . import declarations, projection, reading, schema
 from .chain import GENESIS, digest, identity
-from .dates import parse_date
-from .errors import DateError
 from .results import Verification
 
 if TYPE_CHECKING:
-    from .api import Ledger
+    from .catalog import Catalog
 
 
-def verify(ledger: "Ledger", conn: Connection, deep: bool = False,
+def verify(catalog: "Catalog", conn: Connection, deep: bool = False,
            cited: tuple[int, str] | None = None) -> Verification:
     result = _events(conn)
     if not result.ok:
@@ -42,7 +40,7 @@ def verify(ledger: "Ledger", conn: Connection, deep: bool = False,
         if reason:
             return replace(result, ok=False, reason=reason)
     if deep:
-        spells, reason = _spells(ledger, conn)
+        spells, reason = _spells(catalog, conn)
         result = replace(result, spells=spells)
         if reason:
             return replace(result, ok=False, reason=reason)
@@ -111,14 +109,15 @@ def _cited(conn: Connection, result: Verification, seq: int, cited: str) -> str 
     return None
 
 
-def _spells(ledger: "Ledger", conn: Connection) -> tuple[int, str | None]:
+def _spells(catalog: "Catalog", conn: Connection) -> tuple[int, str | None]:
     """The number of spells checked, and the first that differs from a replay (None: none)."""
     ids = sorted(conn.execute(sa.select(schema.coalitions.c.id)).scalars())
     n = 0
     for cid in ids:
         stored = projection.coalition_spells(conn, cid)
         replayed = sorted(((r["actor_id"], r["valid_from"], r["valid_to"], r["record"])
-                           for r in projection.build(ledger._effects(conn, cid))),
+                           for r in projection.build(
+                               reading.effects(conn, catalog.coalition(conn, cid)))),
                           key=lambda t: (t[0], t[1]))
         n += len(stored)
         for have, want in zip(stored + [None] * len(replayed), replayed + [None] * len(stored)):

@@ -7,7 +7,7 @@ from datetime import date, timedelta
 
 import pytest
 
-import ledger.api as api
+import ledger.catalog as catalog
 from ledger import DatabaseError, Ledger, projection, store
 from ledger.effects import expand
 from ledger import spellrows
@@ -48,7 +48,7 @@ def test_another_writer_is_seen_at_once(sqlite_url):
 
 
 def test_views_are_bounded(sqlite_url, monkeypatch):
-    monkeypatch.setattr(api, "VIEWS", 1)
+    monkeypatch.setattr(catalog, "VIEWS", 1)
     ledger = Ledger.open(sqlite_url, bundled_data=False)
     ledger.import_file(data("world.yaml"))
     ledger.import_file(data("iraq-sample.yaml"))
@@ -71,7 +71,7 @@ def test_a_lost_database_is_a_database_error(tmp_path):
 
 
 def test_threads_share_a_ledger(sqlite_url, monkeypatch):
-    monkeypatch.setattr(api, "VIEWS", 1)        # every other question evicts the other view
+    monkeypatch.setattr(catalog, "VIEWS", 1)        # every other question evicts the other view
     ledger = Ledger.open(sqlite_url, bundled_data=False)
     ledger.import_file(data("world.yaml"))
     ledger.import_file(data("iraq-sample.yaml"))
