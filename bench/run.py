@@ -112,7 +112,8 @@ def coalition_record(cid: str, kind: str, start: date) -> dict:
     if kind == "treaty":
         rule = {"threshold": 20, "days": 0, "months": 6, "first_of_month": True}
         rec["treaty"] = {"signature_open": {"from": start.isoformat(), "until": "entry_into_force"},
-                         "entry_into_force": rule, "later_states": dict(rule),
+                         "entry_into_force": rule,
+                         "later_states": {k: v for k, v in rule.items() if k != "threshold"},
                          "withdrawal": {"months": 6}}
     return rec
 
