@@ -18,7 +18,8 @@ put an actor in, from their date; `withdraw` takes it out on its date, `withdraw
 WITHDRAWAL_MONTHS after its notification (the month's last day if the day does not exist). An
 imprecise date counts from its first day. The ledger says more than this (a state that withdraws
 its instrument before the treaty is in force for it stays a signatory; an imprecise date makes an
-actor uncertain): the probe check compares only where this rule holds (bench/README.md).
+actor uncertain, is narrowed by the actor's other events or disputes another date of the same
+fact): the probe check compares only where this rule holds (bench/README.md).
 
 Run as a script (by bench/run.py, in a child process, so that its peak memory is its own):
     python bench/reference.py KIND DATABASE FILE.jsonl   ->  one JSON line: seconds, events, peak RSS
@@ -145,6 +146,16 @@ def diff(conn: sqlite3.Connection, kind: str, coalition: str, start: date, end: 
     """(joined, left) between the two days."""
     before, after = asof(conn, kind, coalition, start), asof(conn, kind, coalition, end)
     return after - before, before - after
+
+
+def imprecise(conn: sqlite3.Connection, coalition: str) -> set[str]:
+    """The actors with a membership event of the coalition dated imprecisely ('2004', '2004-03').
+    The ledger narrows such a date by the actor's other events (a return comes after the
+    withdrawal), or takes it as another source's date of a join it already has (a dispute); no
+    plain rule says the same, so the probe check leaves these actors out."""
+    return {actor for (actor,) in conn.execute(
+        "SELECT DISTINCT actor FROM events WHERE coalition = ? AND member IS NOT NULL"
+        " AND length(date) < 10", (coalition,))}
 
 
 def peak_rss_kb() -> int:
