@@ -119,7 +119,7 @@ def load(kind: str, db: str, path: str) -> dict:
     for stale in (db, db + "-wal", db + "-shm"):
         if os.path.exists(stale):
             os.remove(stale)
-    started = time.perf_counter()
+    started, cpu0 = time.perf_counter(), cpu_seconds()
     conn = sqlite3.connect(db, isolation_level=None)
     for pragma in PRAGMAS:
         conn.execute(f"PRAGMA {pragma}")
@@ -130,11 +130,11 @@ def load(kind: str, db: str, path: str) -> dict:
     for sql in BUILD[kind]:
         conn.execute(sql)
     conn.execute("COMMIT")
-    seconds = time.perf_counter() - started
+    seconds, cpu = time.perf_counter() - started, cpu_seconds() - cpu0
     events = conn.execute("SELECT count(*) FROM events").fetchone()[0]
     conn.close()
-    return {"seconds": seconds, "events": events, "events_per_s": events / seconds,
-            "peak_rss_mb": peak_rss_kb() / 1024}
+    return {"seconds": seconds, "cpu_seconds": cpu, "events": events,
+            "events_per_s": events / seconds, "peak_rss_mb": peak_rss_kb() / 1024}
 
 
 def asof(conn: sqlite3.Connection, kind: str, coalition: str, day: date) -> set[str]:
@@ -156,6 +156,11 @@ def imprecise(conn: sqlite3.Connection, coalition: str) -> set[str]:
     return {actor for (actor,) in conn.execute(
         "SELECT DISTINCT actor FROM events WHERE coalition = ? AND member IS NOT NULL"
         " AND length(date) < 10", (coalition,))}
+
+
+def cpu_seconds() -> float:
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
 
 
 def peak_rss_kb() -> int:
