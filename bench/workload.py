@@ -196,7 +196,7 @@ def treaty_events(out: Writer, rng: random.Random, cid: str, start: date, budget
 
 ISSUE_COALITION_EVENTS = (200, 2000)    # a coalition's events, drawn uniformly
 ISSUE_CHUNK_EVENTS = (50, 500)          # one source's events
-ISSUE_TREATY_SHARE = (2, 5, 8)          # coalitions i with i % 10 in these are treaties: 30 %
+ISSUE_TREATY_SHARE = (1, 4, 7)          # coalitions i with i % 10 in these are treaties: 30 %
 OPEN_COALITIONS = 8                     # coalitions whose chunks are interleaved at any time
 
 
