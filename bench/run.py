@@ -185,8 +185,11 @@ def probe_check(ledger, refs: dict, gen: Generated, rng: random.Random, workload
     coalitions are probed (its treaties withdraw instruments before the treaty is in force for the
     state, which leaves a signatory in)."""
     import reference
-    eligible = [c for c in gen.coalitions if workload == "issue" or c.kind == "military"]
-    chosen = rng.sample(eligible, min(10, len(eligible)))
+    kinds = ["military", "treaty"] if workload == "issue" else ["military"]
+    chosen = []
+    for kind in kinds:                 # as many coalitions of each kind probed, 10 in all
+        of_kind = [c for c in gen.coalitions if c.kind == kind]
+        chosen += rng.sample(of_kind, min(10 // len(kinds), len(of_kind)))
     any_ref = next(iter(refs.values()))
     probes = mismatches = members = left_out = 0
     examples = []
