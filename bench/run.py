@@ -389,10 +389,10 @@ def block(r: dict) -> str:
             row += [fmt.format(value(r["references"][kind])),
                     f"{ratio:.2f}x" if ratio is not None else "-"]
         rows.append(row)
-    row = ["  without reading the file (ev/s)", "-"]
-    for kind in REFERENCES:
-        row += [f"{r['references'][kind]['events_per_s_without_parsing']:,.0f}", "-"]
-    rows.insert(2, row)
+        if fig == "import_events_per_s":      # the references' database work alone: no ledger figure
+            rows.append(["  without reading the file (ev/s)", "-"] + [
+                cell for kind in REFERENCES
+                for cell in (f"{r['references'][kind]['events_per_s_without_parsing']:,.0f}", "-")])
     lines = grid(rows)
     lines.insert(1, "-" * len(lines[0]))
     width = max(len(line) for line in lines)
