@@ -23,7 +23,8 @@ fact): the probe check compares only where this rule holds (bench/README.md).
 
 Run as a script (by bench/run.py, in a child process, so that its peak memory is its own):
     python bench/reference.py KIND DATABASE FILE.jsonl   ->  one JSON line: seconds, events, peak RSS
-This module imports neither the ledger nor anything outside the standard library.
+It imports neither the ledger nor anything outside the standard library (bench/workload.py neither),
+so that the child's memory is that of the reference alone.
 """
 from __future__ import annotations
 
