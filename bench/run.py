@@ -1,12 +1,17 @@
-"""Benchmark of the ledger on synthetic data: python bench/run.py [--sizes 10000,100000] [--quick].
+"""Benchmark of the ledger on synthetic data: python bench/run.py [--workload own|issue|both]
+[--sizes 10000,100000] [--quick].
 
-For each size it generates a deterministic JSON Lines ledger (about 200 actors, one coalition per
-~300 events), imports it in a child process and measures: import rate, peak memory of the import,
-asof/diff latency through the Python API, `Ledger.rebuild()`, the database size, and two plain-SQL
-references: the same rows written by bare `executemany` (the floor of an import) and asof. It also
-checks the ledger's asof answers against the plain replay (`state.records_at` over
-`effects.expand`). Once per run it times a cold `ledger asof` process on the bundled data. See
-bench/README.md.
+For each workload (bench/workload.py: this benchmark's own generator, and issue 19's shape) and
+size it generates a deterministic JSON Lines file, imports it in a child process and measures:
+import rate, peak memory of the import, asof/diff latency through the Python API,
+`Ledger.rebuild()` and the database size. Beside each of these it gives two plain-sqlite3
+references built from the same file (bench/reference.py: a spells table built in SQL, and a
+per-actor index seek) and the ratio ledger / reference, and the floor of an import (the ledger's
+own rows written again by bare `executemany`). It checks the ledger's asof answers against the
+plain replay (`state.records_at` over `effects.expand`) and against the references (the probe
+check), and exits 1 on any mismatch. Once per run it times a cold `ledger asof` process on the
+bundled data. The ledger is used only through `Ledger`'s public methods, so that the benchmark does
+not depend on the storage's tables. See bench/README.md.
 """
 from __future__ import annotations
 
@@ -22,169 +27,12 @@ import subprocess
 import sys
 import tempfile
 import time
-from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-N_ACTORS = 200
-EVENTS_PER_COALITION = 300
-TREATY_EVERY = 5                  # every 5th coalition is a treaty with treaty rules
-SOURCES = {"s0": "2001-01-01", "s1": "2004-06-01", "s2": "2008-03-15", "s3": "2012"}
-MEMBERSHIP = {"join": True, "withdraw": False, "sign_treaty": True, "ratify": True,
-              "withdraw_treaty": False}          # what the reference counts: in (True) or out
+from reference import NAMES as REFERENCES, peak_rss_kb
+from workload import GENERATORS, CoalitionInfo, Generated, N_ACTORS
 
-
-# -- generating ----------------------------------------------------------------------------------
-
-@dataclass
-class CoalitionInfo:
-    id: str
-    kind: str
-    first: date
-    last: date
-
-
-@dataclass
-class Generated:
-    path: str
-    events: int = 0
-    types: dict = field(default_factory=dict)
-    imprecise: int = 0
-    coalitions: list = field(default_factory=list)
-
-
-class Writer:
-    """Writes JSONL lines and counts what it wrote."""
-
-    def __init__(self, handle, gen: Generated):
-        self.handle, self.gen = handle, gen
-
-    def line(self, obj: dict) -> None:
-        self.handle.write(json.dumps(obj, separators=(",", ":")) + "\n")
-        if obj.get("record", "event") == "event":
-            self.gen.events += 1
-            self.gen.types[obj["type"]] = self.gen.types.get(obj["type"], 0) + 1
-            if len(obj["date"]) < 10:
-                self.gen.imprecise += 1
-
-
-def fuzzy(rng: random.Random, day: date) -> tuple[str, date]:
-    """The date text (mostly exact, sometimes YYYY-MM or YYYY) and the last day it may stand for."""
-    roll = rng.random()
-    if roll < 0.03:
-        return f"{day.year:04d}", date(day.year, 12, 31)
-    if roll < 0.10:
-        nxt = date(day.year + (day.month == 12), day.month % 12 + 1, 1)
-        return f"{day.year:04d}-{day.month:02d}", nxt - timedelta(days=1)
-    return day.isoformat(), day
-
-
-def generate(path: str, size: int, seed: int) -> Generated:
-    rng = random.Random(seed)
-    gen = Generated(path)
-    n_coalitions = max(1, round(size / EVENTS_PER_COALITION))
-    actors = [f"a{i:03d}" for i in range(N_ACTORS)]
-    with open(path, "w", encoding="utf-8") as handle:
-        out = Writer(handle, gen)
-        for sid, published in SOURCES.items():
-            out.line({"record": "source", "id": sid, "title": f"Synthetic source {sid}",
-                      "publisher": "Bench Wire", "url": f"https://example.org/{sid}",
-                      "published": published})
-        for aid in actors:
-            out.line({"record": "actor", "id": aid, "name": f"Actor {aid[1:]}"})
-        plans = []
-        for i in range(n_coalitions):
-            cid = f"c{i:05d}"
-            kind = "treaty" if i % TREATY_EVERY == TREATY_EVERY - 1 else "military"
-            start = date(1990 + rng.randrange(20), rng.randrange(1, 13), rng.randrange(1, 29))
-            out.line(coalition_record(cid, kind, start))
-            plans.append((cid, kind, start))
-        for i, (cid, kind, start) in enumerate(plans):
-            budget = size // n_coalitions + (1 if i < size % n_coalitions else 0)
-            make = treaty_events if kind == "treaty" else military_events
-            last = make(out, rng, cid, start, budget, actors)
-            gen.coalitions.append(CoalitionInfo(cid, kind, start, last))
-    return gen
-
-
-def coalition_record(cid: str, kind: str, start: date) -> dict:
-    rec = {"record": "coalition", "id": cid, "name": f"Synthetic coalition {cid}", "kind": kind,
-           "start": start.isoformat(), "aliases": [f"alias of {cid}"]}
-    if kind == "treaty":
-        rule = {"threshold": 20, "days": 0, "months": 6, "first_of_month": True}
-        rec["treaty"] = {"signature_open": {"from": start.isoformat(), "until": "entry_into_force"},
-                         "entry_into_force": rule,
-                         "later_states": {k: v for k, v in rule.items() if k != "threshold"},
-                         "withdrawal": {"months": 6}}
-    return rec
-
-
-def military_events(out: Writer, rng: random.Random, cid: str, start: date, budget: int,
-                    actors: list[str]) -> date:
-    """Joins, troop changes, withdrawals, returns, announcements, and corrections of troop figures."""
-    out.line({"type": "start", "coalition": cid, "date": start.isoformat(), "source": "s0"})
-    members = rng.sample(actors, min(len(actors), max(2, budget // 5)))
-    cursor = {a: start + timedelta(days=rng.randrange(0, 365)) for a in members}
-    inside = {a: False for a in members}
-    targets: list[tuple[str, int]] = []            # (id, troops) of events a correction may fix
-    desk, last, n = date(2015, 1, 1), start, 1
-    while n < budget:
-        if targets and rng.random() < 0.03:
-            ref, troops = rng.choice(targets)
-            desk += timedelta(days=1)
-            out.line({"type": "correct", "coalition": cid, "date": desk.isoformat(), "ref": ref,
-                      "set": {"troops": troops + rng.randrange(1, 500)}, "source": "s3"})
-            n += 1
-            continue
-        actor = rng.choice(members)
-        day = cursor[actor] + timedelta(days=rng.randrange(5, 200))
-        text, hi = fuzzy(rng, day)
-        ev = {"coalition": cid, "actor": actor, "date": text, "source": rng.choice(["s0", "s1", "s2"])}
-        if not inside[actor]:
-            ev.update(type="join", troops=rng.randrange(10, 5000))
-            inside[actor] = True
-        else:
-            roll = rng.random()
-            if roll < 0.6:
-                ev.update(type="commit_troops", troops=rng.randrange(10, 5000))
-            elif roll < 0.7:
-                ev.update(type="announce_withdrawal")
-            else:
-                ev.update(type="withdraw")
-                inside[actor] = False
-        if "troops" in ev and rng.random() < 0.15:
-            ev["id"] = f"{cid}-e{n}"
-            targets.append((ev["id"], ev["troops"]))
-        out.line(ev)
-        cursor[actor], last, n = hi + timedelta(days=1), max(last, hi), n + 1
-    return last
-
-
-def treaty_events(out: Writer, rng: random.Random, cid: str, start: date, budget: int,
-                  actors: list[str]) -> date:
-    """Signatures, ratifications (or accessions), some withdrawals; claims fill any spare budget."""
-    out.line({"type": "start", "coalition": cid, "date": start.isoformat(), "source": "s0"})
-    n, last = 1, start
-    for actor in rng.sample(actors, len(actors)):
-        day = start + timedelta(days=rng.randrange(0, 900))
-        steps = ["sign_treaty", "ratify"] if rng.random() < 0.8 else ["ratify"]
-        if rng.random() < 0.05:
-            steps.append("withdraw_treaty")
-        for step in steps:
-            if n >= budget:
-                return last
-            text, hi = fuzzy(rng, day)
-            ev = {"type": step, "coalition": cid, "actor": actor, "date": text, "source": "s1"}
-            if step == "ratify":
-                ev["mode"] = "ratification" if steps[0] == "sign_treaty" else "accession"
-            out.line(ev)
-            last, n = max(last, hi), n + 1
-            day = hi + timedelta(days=rng.randrange(30, 1500))
-    while n < budget:
-        last += timedelta(days=1)
-        out.line({"type": "count_claim", "coalition": cid, "date": last.isoformat(),
-                  "count": rng.randrange(1, 200), "source": "s2"})
-        n += 1
-    return last
+PROBES = 50          # asof probes per workload and size compared with the plain references
 
 
 # -- the import, in a child process ---------------------------------------------------------------
@@ -213,19 +61,6 @@ def child_import(url: str, path: str, profile: str | None) -> None:
                       "workers_peak_rss_mb": workers_kb / 1024}))
 
 
-def peak_rss_kb() -> int:
-    """This process's peak resident memory. On Linux ru_maxrss survives exec, so a child started by
-    a big parent would report the parent's peak; /proc's VmHWM is the child's own."""
-    try:
-        with open("/proc/self/status", encoding="ascii") as status:
-            for line in status:
-                if line.startswith("VmHWM:"):
-                    return int(line.split()[1])
-    except OSError:
-        pass
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-
-
 def cpu_seconds() -> float:
     """CPU time of this process and of its children that have ended (a rebuild's workers)."""
     total = 0.0
@@ -235,12 +70,16 @@ def cpu_seconds() -> float:
     return total
 
 
-def run_import(url: str, path: str, profile: str | None) -> dict:
-    cmd = [sys.executable, os.path.abspath(__file__), "_import", url, path] + ([profile] if profile else [])
-    done = subprocess.run(cmd, capture_output=True, text=True)
+def run_child(cmd: list[str]) -> dict:
+    """Run a child process that prints one JSON line last; its measurements."""
+    done = subprocess.run([sys.executable] + cmd, capture_output=True, text=True)
     if done.returncode != 0:
-        raise SystemExit(f"import failed:\n{done.stderr}")
+        raise SystemExit(f"{' '.join(cmd)} failed:\n{done.stderr}")
     return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def run_import(url: str, path: str, profile: str | None) -> dict:
+    return run_child([os.path.abspath(__file__), "_import", url, path] + ([profile] if profile else []))
 
 
 # -- queries through the Python API ---------------------------------------------------------------
@@ -263,16 +102,26 @@ def latency(call, args: list) -> dict:
     return {"median_ms": statistics.median(times), "p95_ms": times[int(0.95 * (len(times) - 1))]}
 
 
-def query_latencies(ledger, info: CoalitionInfo, days: list[date]) -> dict:
+def day_pairs(days: list[date]) -> list[tuple[date, date]]:
+    """The diff periods: each probe day with the next one, in order."""
     pairs = [(days[i], days[(i + 1) % len(days)]) for i in range(len(days))]
+    return [(min(a, b), max(a, b)) for a, b in pairs]
+
+
+def query_latencies(ledger, info: CoalitionInfo, days: list[date]) -> dict:
+    first = None
+    if isinstance(getattr(ledger, "_views", None), dict):
+        first = latency(lambda d: first_asof(ledger, d, info.id), [(d,) for d in days[:20]])
     return {"asof": latency(lambda d: ledger.asof(d, info.id), [(d,) for d in days]),
-            "diff": latency(lambda a, b: ledger.diff(min(a, b), max(a, b), info.id), pairs),
-            "asof_first": latency(lambda d: first_asof(ledger, d, info.id), [(d,) for d in days[:20]])}
+            "diff": latency(lambda a, b: ledger.diff(a, b, info.id), day_pairs(days)),
+            "asof_first": first}
 
 
 def first_asof(ledger, day: date, coalition: str):
     """An asof as the first question after a change of the ledger: the in-memory view of the
-    coalition is built again from the spells table (see ledger/view.py)."""
+    coalition is built again from the spells table (see ledger/view.py). This reaches into the
+    ledger's cache (no public call empties it), so the figure is left out (None) once the cache
+    lives elsewhere."""
     ledger._views.clear()
     return ledger.asof(day, coalition)
 
@@ -311,81 +160,91 @@ def replay_mismatches(ledger, gen: Generated, rng: random.Random, coalitions: in
     return {"probes": probes, "mismatches": mismatches, "examples": examples}
 
 
-# -- the plain-SQL reference ----------------------------------------------------------------------
+# -- the plain-sqlite3 references (bench/reference.py) ---------------------------------------------
 
-def reference_spells(path: str) -> list[tuple]:
-    """Spells by the simplest rule: an actor is in from a membership-in event until the next
-    membership-out event (by the first day of each event's date; corrections ignored)."""
-    from ledger.dates import parse_date
-    timeline: dict[tuple[str, str], list[tuple[str, bool]]] = {}
-    with open(path, encoding="utf-8") as handle:
-        for line in handle:
-            ev = json.loads(line)
-            if ev.get("record", "event") == "event" and ev["type"] in MEMBERSHIP:
-                key = (ev["coalition"], ev["actor"])
-                timeline.setdefault(key, []).append((parse_date(ev["date"]).lo.isoformat(),
-                                                     MEMBERSHIP[ev["type"]]))
-    rows = []
-    for (cid, actor), items in timeline.items():
-        items.sort()
-        for i, (day, member) in enumerate(items):
-            until = items[i + 1][0] if i + 1 < len(items) else None
-            rows.append((cid, actor, day, until, int(member)))
-    return rows
+def run_reference(kind: str, db: str, data: str) -> dict:
+    """Build one reference from the JSONL file in a child process (its own peak memory)."""
+    script = os.path.join(os.path.dirname(os.path.abspath(__file__)), "reference.py")
+    return run_child([script, kind, db, data])
 
 
-def reference_db(path: str, rows: list[tuple]) -> sqlite3.Connection:
-    if os.path.exists(path):        # a kept --workdir from an earlier run
-        os.remove(path)
-    conn = sqlite3.connect(path)
-    conn.execute("CREATE TABLE spells (coalition TEXT, actor TEXT, valid_from TEXT, valid_to TEXT,"
-                 " member INTEGER)")
-    conn.executemany("INSERT INTO spells VALUES (?, ?, ?, ?, ?)", rows)
-    conn.execute("CREATE INDEX spells_by_coalition ON spells (coalition, valid_from)")
-    conn.commit()
-    return conn
+def reference_latencies(conn: sqlite3.Connection, kind: str, info: CoalitionInfo,
+                        days: list[date]) -> dict:
+    import reference
+    return {"asof": latency(lambda d: reference.asof(conn, kind, info.id, d), [(d,) for d in days]),
+            "diff": latency(lambda a, b: reference.diff(conn, kind, info.id, a, b), day_pairs(days))}
 
 
-def reference_store(db: str, path: str) -> dict:
+def probe_check(ledger, refs: dict, gen: Generated, rng: random.Random, workload: str) -> dict:
+    """PROBES asof answers of the ledger against each reference's, on the same coalition and day:
+    the set of actors in. Where the references' rule falls short of the ledger's (bench/reference.py)
+    nothing is compared: actors with an imprecisely dated membership event in the coalition, and
+    those the ledger marks uncertain, are left out of both sets (none in the issue workload, whose
+    dates are exact); the days run from each coalition's start (the ledger moves an effect dated to
+    an interval reaching back before the start to the start); and in the own workload only military
+    coalitions are probed (its treaties withdraw instruments before the treaty is in force for the
+    state, which leaves a signatory in)."""
+    import reference
+    kinds = ["military", "treaty"] if workload == "issue" else ["military"]
+    chosen = []
+    for kind in kinds:                 # as many coalitions of each kind probed, 10 in all
+        of_kind = [c for c in gen.coalitions if c.kind == kind]
+        chosen += rng.sample(of_kind, min(10 // len(kinds), len(of_kind)))
+    any_ref = next(iter(refs.values()))
+    probes = mismatches = members = left_out = 0
+    examples = []
+    for i in range(PROBES):
+        info = chosen[i % len(chosen)]
+        day = info.first + timedelta(days=rng.randrange((info.last - info.first).days + 200))
+        answer = ledger.asof(day, info.id).members
+        skip = {m.actor for m in answer if m.uncertain} | reference.imprecise(any_ref, info.id)
+        got = {m.actor for m in answer} - skip
+        probes, members, left_out = probes + 1, members + len(got), left_out + len(skip)
+        wrong = {kind: reference.asof(conn, kind, info.id, day) - skip for kind, conn in refs.items()}
+        wrong = {kind: want for kind, want in wrong.items() if want != got}
+        mismatches += bool(wrong)
+        for kind, want in wrong.items():
+            if len(examples) < 3:
+                examples.append({"reference": kind, "coalition": info.id, "day": day.isoformat(),
+                                 "reference_only": sorted(want - got)[:3],
+                                 "ledger_only": sorted(got - want)[:3]})
+    return {"probes": probes, "mismatches": mismatches, "members_compared": members,
+            "actors_left_out": left_out, "examples": examples}
+
+
+def reference_store(db: str, path: str, events: int) -> dict:
     """The floor of an import: the rows the ledger stored (events already validated, digested and
     chained; spells already replayed) written again by plain `executemany` into a fresh database
-    with the same tables, indexes and settings, in one transaction. Only the writing is timed."""
+    with the same tables, indexes and settings, in one transaction. Only the writing is timed.
+    Every table is copied as it is, whatever the schema, so this needs no names of tables."""
     if os.path.exists(path):
         os.remove(path)
     src = sqlite3.connect(db)
     dst = sqlite3.connect(path, isolation_level=None)
     for pragma in ("journal_mode = WAL", "synchronous = NORMAL", "cache_size = -65536"):
         dst.execute(f"PRAGMA {pragma}")      # what the ledger sets (ledger/store.py)
-    seconds, rows = 0.0, {}
-    for table in ("events", "spells"):
-        for (ddl,) in src.execute("SELECT sql FROM sqlite_master WHERE tbl_name = ? AND sql IS NOT NULL"
-                                  " ORDER BY type != 'table'", (table,)):   # then indexes, triggers
-            dst.execute(ddl)
+    tables = [name for (name,) in src.execute(
+        "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'")]
+    for (ddl,) in src.execute("SELECT sql FROM sqlite_master WHERE sql IS NOT NULL AND name NOT LIKE"
+                              " 'sqlite_%' ORDER BY type != 'table'"):   # then indexes, triggers
+        dst.execute(ddl)
+    seconds, rows = 0.0, 0
     dst.execute("BEGIN")
-    for table in ("events", "spells"):
-        cur = src.execute(f"SELECT * FROM {table}")
+    for table in tables:
+        cur = src.execute(f'SELECT * FROM "{table}"')
         marks = ", ".join("?" * len(cur.description))
-        rows[table] = 0
         while chunk := cur.fetchmany(5000):
             started = time.perf_counter()
-            dst.executemany(f"INSERT INTO {table} VALUES ({marks})", chunk)
+            dst.executemany(f'INSERT INTO "{table}" VALUES ({marks})', chunk)
             seconds += time.perf_counter() - started
-            rows[table] += len(chunk)
+            rows += len(chunk)
     started = time.perf_counter()
     dst.execute("COMMIT")
     seconds += time.perf_counter() - started
     src.close()
     dst.close()
     os.remove(path)
-    return {"seconds": seconds, "events": rows["events"], "spells": rows["spells"],
-            "events_per_s": rows["events"] / seconds}
-
-
-def reference_asof(conn: sqlite3.Connection, coalition: str, day: date) -> list:
-    d = day.isoformat()
-    return conn.execute("SELECT actor FROM spells WHERE coalition = ? AND valid_from <= ? AND "
-                        "(valid_to IS NULL OR valid_to > ?) AND member = 1 ORDER BY actor",
-                        (coalition, d, d)).fetchall()
+    return {"seconds": seconds, "rows": rows, "events_per_s": events / seconds}
 
 
 # -- the whole CLI, cold, on the bundled data -------------------------------------------------------
@@ -417,87 +276,142 @@ def db_size_mb(db: str) -> float:
     return sum(os.path.getsize(p) for p in (db, db + "-wal") if os.path.exists(p)) / 2**20
 
 
-def bench_size(size: int, args, workdir: str) -> dict:
+def bench_size(workload: str, size: int, args, workdir: str) -> dict:
     from ledger import Ledger
     rng = random.Random(args.seed + size)
-    data = os.path.join(workdir, f"synthetic-{size}.jsonl")
-    db = os.path.join(workdir, f"ledger-{size}.sqlite")
+    name = f"{workload}-{size}"
+    data = os.path.join(workdir, f"synthetic-{name}.jsonl")
+    db = os.path.join(workdir, f"ledger-{name}.sqlite")
     for stale in (db, db + "-wal", db + "-shm"):
         if os.path.exists(stale):
             os.remove(stale)
-    gen_s, gen = timed(lambda: generate(data, size, args.seed))
-    log(f"[{size}] generated {gen.events} events, {len(gen.coalitions)} coalitions in {gen_s:.1f}s")
-    profile = os.path.join(workdir, f"import-{size}.prof") if args.profile else None
+    gen_s, gen = timed(lambda: GENERATORS[workload](data, size, args.seed))
+    log(f"[{name}] generated {gen.events} events, {len(gen.coalitions)} coalitions, "
+        f"{gen.sources} sources in {gen_s:.1f}s")
+    profile = os.path.join(workdir, f"import-{name}.prof") if args.profile else None
     imp = run_import(f"sqlite:///{db}", data, profile)
-    log(f"[{size}] imported in {imp['seconds']:.1f}s")
+    imp["events_per_s"] = imp["new"] / imp["seconds"]
+    log(f"[{name}] imported in {imp['seconds']:.1f}s")
 
-    floor = reference_store(db, os.path.join(workdir, f"floor-{size}.sqlite"))
-    log(f"[{size}] its rows written again by plain executemany in {floor['seconds']:.1f}s")
+    floor = reference_store(db, os.path.join(workdir, f"floor-{name}.sqlite"), imp["new"])
+    log(f"[{name}] its rows written again by plain executemany in {floor['seconds']:.1f}s")
+
+    refs, conns = {}, {}
+    for kind in REFERENCES:
+        ref_db = os.path.join(workdir, f"reference-{kind}-{name}.sqlite")
+        refs[kind] = run_reference(kind, ref_db, data)
+        refs[kind]["db_mb"] = db_size_mb(ref_db)
+        conns[kind] = sqlite3.connect(ref_db)
+    log(f"[{name}] references loaded in " +
+        ", ".join(f"{refs[k]['seconds']:.1f}s ({k})" for k in REFERENCES))
 
     ledger = Ledger.open(f"sqlite:///{db}", bundled_data=False)
     target = next(c for c in gen.coalitions if c.kind == "military")
     days = probe_days(rng, target, args.calls)
     queries = query_latencies(ledger, target, days)
+    for kind, conn in conns.items():
+        refs[kind].update(reference_latencies(conn, kind, target, days))
     cpu0 = cpu_seconds()
     rebuild_s, spells = timed(ledger.rebuild)
     rebuild_cpu = cpu_seconds() - cpu0
-    log(f"[{size}] queries done; rebuild {rebuild_s:.1f}s")
+    log(f"[{name}] queries done; rebuild {rebuild_s:.1f}s")
     check = replay_mismatches(ledger, gen, rng, args.check_coalitions, args.check_days)
+    probes = probe_check(ledger, conns, gen, rng, workload)
     ledger.close()
+    for conn in conns.values():
+        conn.close()
 
-    ref = reference_db(os.path.join(workdir, f"reference-{size}.sqlite"), reference_spells(data))
-    ref_asof = latency(lambda d: reference_asof(ref, target.id, d), [(d,) for d in days])
-    ref.close()
-    return {
-        "size": size, "events": gen.events, "coalitions": len(gen.coalitions), "actors": N_ACTORS,
-        "imprecise_dates": gen.imprecise, "event_types": dict(sorted(gen.types.items())),
-        "generate_s": gen_s, "import": {**imp, "events_per_s": imp["new"] / imp["seconds"]},
-        "reference_store": floor,
-        "query_coalition": target.id, "asof": queries["asof"], "diff": queries["diff"],
-        "asof_first": queries["asof_first"],
-        "reference_asof": ref_asof,
-        "asof_ratio_ledger_over_reference": queries["asof"]["median_ms"] / ref_asof["median_ms"],
+    result = {
+        "workload": workload, "size": size, "events": gen.events, "coalitions": len(gen.coalitions),
+        "actors": N_ACTORS, "sources": gen.sources, "imprecise_dates": gen.imprecise,
+        "event_types": dict(sorted(gen.types.items())), "generate_s": gen_s,
+        "import": imp, "reference_store": floor, "query_coalition": target.id,
+        "asof": queries["asof"], "diff": queries["diff"], "asof_first": queries["asof_first"],
         "rebuild_s": rebuild_s, "rebuild_cpu_s": rebuild_cpu, "spells": spells,
-        "db_mb": db_size_mb(db), "replay_check": check,
+        "db_mb": db_size_mb(db), "replay_check": check, "probe_check": probes, "references": refs,
     }
+    result["ratios"] = {kind: {fig: value(result) / value(ref)
+                               for fig, (_, value, _) in COMPARED.items() if value(ref)}
+                        for kind, ref in refs.items()}
+    return result
 
 
 # -- output ---------------------------------------------------------------------------------------
 
-ROWS = [
-    ("events", lambda r: f"{r['events']:,}"),
-    ("coalitions / actors", lambda r: f"{r['coalitions']:,} / {r['actors']}"),
-    ("import (events/s)", lambda r: f"{r['import']['events_per_s']:,.0f}"),
+# The figures given for the ledger and for each reference: how to read one from a result (the
+# ledger's) or from a reference's record, and how to print it. Ratios are ledger / reference.
+COMPARED = {
+    "import_events_per_s": ("import (events/s)", lambda r: (r.get("import") or r)["events_per_s"], "{:,.0f}"),
+    # on a busy machine the wall time grows with the load, the CPU time much less
+    "import_cpu_s": ("import CPU (s)", lambda r: (r.get("import") or r)["cpu_seconds"], "{:.2f}"),
+    "asof_median_ms": ("asof median (ms)", lambda r: r["asof"]["median_ms"], "{:.3f}"),
+    "diff_median_ms": ("diff median (ms)", lambda r: r["diff"]["median_ms"], "{:.3f}"),
+    "db_mb": ("database (MB)", lambda r: r["db_mb"], "{:.1f}"),
+    "import_peak_rss_mb": ("import peak RSS (MB)", lambda r: (r.get("import") or r)["peak_rss_mb"], "{:.0f}"),
+}
+
+# The ledger's figures that have no reference.
+LEDGER_ONLY = [
+    ("import wall (s)", lambda r: f"{r['import']['seconds']:.1f}"),
     ("  its rows by plain executemany (ev/s)", lambda r: f"{r['reference_store']['events_per_s']:,.0f}"),
-    ("import wall / CPU (s)", lambda r: f"{r['import']['seconds']:.1f} / {r['import']['cpu_seconds']:.1f}"),
-    ("import peak RSS (MB)", lambda r: f"{r['import']['peak_rss_mb']:.0f} (base {r['import']['base_rss_mb']:.0f})"),
+    ("  import base RSS (MB)", lambda r: f"{r['import']['base_rss_mb']:.0f}"),
     ("  each rebuild worker (MB)", lambda r: f"{r['import']['workers_peak_rss_mb']:.0f}" if r['import']['workers_peak_rss_mb'] else "none"),
-    ("asof median / p95 (ms)", lambda r: f"{r['asof']['median_ms']:.2f} / {r['asof']['p95_ms']:.2f}"),
-    ("diff median / p95 (ms)", lambda r: f"{r['diff']['median_ms']:.2f} / {r['diff']['p95_ms']:.2f}"),
-    ("asof first after a change (ms)", lambda r: f"{r['asof_first']['median_ms']:.1f}"),
-    ("reference asof median (ms)", lambda r: f"{r['reference_asof']['median_ms']:.3f}"),
-    ("asof ledger / reference", lambda r: f"{r['asof_ratio_ledger_over_reference']:.0f}x"),
+    ("asof / diff p95 (ms)", lambda r: f"{r['asof']['p95_ms']:.2f} / {r['diff']['p95_ms']:.2f}"),
+    ("asof first after a change (ms)", lambda r: f"{r['asof_first']['median_ms']:.1f}" if r["asof_first"] else "n/a"),
     ("rebuild wall / CPU (s)", lambda r: f"{r['rebuild_s']:.1f} / {r['rebuild_cpu_s']:.1f}"),
     ("spells", lambda r: f"{r['spells']:,}"),
-    ("database (MB)", lambda r: f"{r['db_mb']:.1f}"),
     ("replay mismatches", lambda r: f"{r['replay_check']['mismatches']} / {r['replay_check']['probes']} probes"),
+    ("probe mismatches (vs references)", lambda r: f"{r['probe_check']['mismatches']} / {r['probe_check']['probes']} probes"
+                                                   f" ({r['probe_check']['members_compared']:,} members)"),
 ]
 
 
-def table(results: list[dict], cli: dict | None) -> str:
-    header = ["size"] + [f"{r['size']:,}" for r in results]
-    body = [[name] + [fmt(r) for r in results] for name, fmt in ROWS]
-    widths = [max(len(row[i]) for row in [header] + body) for i in range(len(header))]
-    lines = ["  ".join(c.ljust(w) if i == 0 else c.rjust(w) for i, (c, w) in enumerate(zip(row, widths)))
-             for row in [header] + body]
+def grid(rows: list[list[str]]) -> list[str]:
+    """Rows of cells as text: the first column left-aligned, the others right-aligned."""
+    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
+    return ["  ".join(c.ljust(w) if i == 0 else c.rjust(w) for i, (c, w) in enumerate(zip(row, widths)))
+            for row in rows]
+
+
+def block(r: dict) -> str:
+    """One workload at one size: each compared figure for the ledger, each reference and the
+    ratio, then the ledger's other figures."""
+    title = (f"{r['workload']} workload, {r['events']:,} events ({r['coalitions']:,} coalitions, "
+             f"{r['actors']} actors, {r['sources']:,} sources); queries on {r['query_coalition']}")
+    header = ["figure", "ledger"]
+    for kind in REFERENCES:
+        header += [kind, "ledger/" + kind]
+    rows = [header]
+    for fig, (label, value, fmt) in COMPARED.items():
+        row = [label, fmt.format(value(r))]
+        for kind in REFERENCES:
+            ratio = r["ratios"][kind].get(fig)
+            row += [fmt.format(value(r["references"][kind])),
+                    f"{ratio:.2f}x" if ratio is not None else "-"]
+        rows.append(row)
+        if fig == "import_events_per_s":      # the references' database work alone: no ledger figure
+            rows.append(["  without reading the file (ev/s)", "-"] + [
+                cell for kind in REFERENCES
+                for cell in (f"{r['references'][kind]['events_per_s_without_parsing']:,.0f}", "-")])
+    lines = grid(rows)
     lines.insert(1, "-" * len(lines[0]))
+    width = max(len(line) for line in lines)
+    others = grid([[name, fmt(r)] for name, fmt in LEDGER_ONLY])
+    return "\n".join([title] + lines + others + ["=" * width])
+
+
+def table(results: list[dict], cli: dict | None) -> str:
+    refs = "; ".join(f"{kind}: {text}" for kind, text in REFERENCES.items())
+    lines = [f"references ({refs}); ratios are ledger / reference", ""]
+    lines += [block(r) for r in results]
     if cli:
-        lines.append(f"\ncold `ledger asof 2004-12-31 --coalition iraq` (bundled data): median "
+        lines.append(f"cold `ledger asof 2004-12-31 --coalition iraq` (bundled data): median "
                      f"{cli['median_s']:.2f}s, min {cli['min_s']:.2f}s over {cli['runs']} runs "
                      f"(first run, creating the database: {cli['first_run_s']:.2f}s)")
     for r in results:
-        for ex in r["replay_check"]["examples"]:
-            lines.append(f"mismatch at size {r['size']}: {json.dumps(ex)}")
+        for check in ("replay_check", "probe_check"):
+            for ex in r[check]["examples"]:
+                lines.append(f"{check} mismatch, {r['workload']} at {r['size']}: {json.dumps(ex)}")
     return "\n".join(lines)
 
 
@@ -509,6 +423,8 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     p = argparse.ArgumentParser(description="Benchmark the ledger on synthetic data.")
     p.add_argument("--sizes", default="10000,100000,1000000",
                    help="comma-separated event counts (default: %(default)s)")
+    p.add_argument("--workload", choices=["own", "issue", "both"], default="both",
+                   help="own: this benchmark's generator; issue: issue 19's shape (default: %(default)s)")
     p.add_argument("--quick", action="store_true", help="10,000 events only")
     p.add_argument("--seed", type=int, default=6, help="generator seed (default: %(default)s)")
     p.add_argument("--calls", type=int, default=200, help="warm calls per latency figure")
@@ -520,6 +436,7 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     p.add_argument("--json", action="store_true", help="print JSON instead of the table")
     args = p.parse_args(argv)
     args.sizes = [10_000] if args.quick else [int(s.replace("_", "")) for s in args.sizes.split(",")]
+    args.workloads = ["own", "issue"] if args.workload == "both" else [args.workload]
     return args
 
 
@@ -528,7 +445,8 @@ def main(argv: list[str]) -> int:
     workdir = args.workdir or tempfile.mkdtemp(prefix="ledger-bench-")
     os.makedirs(workdir, exist_ok=True)
     try:
-        results = [bench_size(size, args, workdir) for size in args.sizes]
+        results = [bench_size(workload, size, args, workdir)
+                   for workload in args.workloads for size in args.sizes]
         cli = cold_cli(args.cli_runs) if args.cli_runs > 0 else None
     finally:
         if not args.workdir:
@@ -537,11 +455,12 @@ def main(argv: list[str]) -> int:
         print(json.dumps({"results": results, "cold_cli": cli, "seed": args.seed}, indent=2))
     else:
         print(table(results, cli))
-    return 1 if any(r["replay_check"]["mismatches"] for r in results) else 0
+    return 1 if any(r["replay_check"]["mismatches"] or r["probe_check"]["mismatches"]
+                    for r in results) else 0
 
 
 if __name__ == "__main__":
-    if len(sys.argv) > 1 and sys.argv[1] == "_import":
+    if len(sys.argv) > 1 and sys.argv[1] == "_import":      # the child of run_import
         child_import(sys.argv[2], sys.argv[3], sys.argv[4] if len(sys.argv) > 4 else None)
     else:
         sys.exit(main(sys.argv[1:]))
