@@ -29,7 +29,7 @@ def _refused(ledger, sql):
 def test_update_and_delete_are_refused_by_the_database(ledger, table):
     _fill(ledger)
     ledger.import_records([Record("rating", {"source": "s1", "tier": "press"}, "<t>", 1)])
-    column = {"events": "payload", "terms": "text", "sources": "title", "source_ratings": "tier",
+    column = {"events": "note", "terms": "text", "sources": "title", "source_ratings": "tier",
               "declarations": "digest"}[table]
     assert "append-only" in _refused(ledger, f"UPDATE {table} SET {column} = 'x'")
     assert "append-only" in _refused(ledger, f"DELETE FROM {table}")
@@ -63,7 +63,9 @@ def _tamper(ledger, sql, table="events", params=None):
 def test_edited_payload_is_named_by_verify(ledger):
     _fill(ledger)
     assert ledger.verify().ok
-    _tamper(ledger, """UPDATE events SET payload = '{"troops": 999999}' WHERE seq = 3""")
+    # another event's payload (1,000 troops, not 1,002): the row still refers to a real term
+    _tamper(ledger, "UPDATE events SET payload = (SELECT payload FROM events WHERE seq = 1) "
+                    "WHERE seq = 3")
     result = ledger.verify()
     assert not result.ok and result.bad_seq == 3
     assert "#3" in result.reason and "altered" in result.reason
@@ -84,7 +86,8 @@ def test_cli_verify_exits_1_naming_the_seq(ledger, db_url):
     from click.testing import CliRunner
     from ledger.cli.main import cli
     _fill(ledger)
-    _tamper(ledger, """UPDATE events SET payload = '{"troops": 1}' WHERE seq = 4""")
+    _tamper(ledger, "UPDATE events SET payload = (SELECT payload FROM events WHERE seq = 1) "
+                    "WHERE seq = 4")
     result = CliRunner().invoke(cli, ["--database", db_url, "--no-bundled", "verify"])
     assert result.exit_code == 1
     assert "Error: the chain breaks at event #4" in result.output
