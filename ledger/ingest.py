@@ -450,7 +450,7 @@ def event_row(cat: Catalogue, rec: Record, recorded_at: str) -> dict:
                      "effective": effective})
     return {"eid": key or "e" + ident[:16], "identity": ident, "fact": fact, "type": etype.name,
             "version": SCHEMA_VERSION, "coalition_id": coalition, "actor_id": actor, "date": date,
-            "effective": effective, "date_lo": parse_date(date).lo.isoformat(),
+            "effective": effective,
             "payload": cat.stored(payload), "sources": cited, "note": _text(rec, d, "note"),
             "recorded_at": recorded_at}
 
