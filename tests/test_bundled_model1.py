@@ -103,6 +103,9 @@ def test_interfet_pledges_and_undated_peaks_are_not_levels(world):
     on = members(world, "1999-10-31", "interfet-1999")
     # peaks are not levels: Australia's last level is the Hansard's 2,468 ashore on 23 September
     assert on["aus"].troops == 2468 and on["nzl"].troops != 1200
-    assert all(on[a].troops is None for a in ("can", "fra", "ita"))   # the BBC's were offers
+    assert all(on[a].troops is None for a in ("can", "ita"))   # the BBC's were offers
+    # France's level is its ministry's (200 at Darwin from 20 September), not the BBC's offer
+    assert (on["fra"].troops, on["fra"].troops_as_of) == (200, "1999-09-20")
+    assert [s["id"] for s in on["fra"].troops_sources] == ["frmod-1999-12-06-dossier-santal"]
     peaks = {(e.actor, e.payload["troops"]) for e in world.log("interfet-1999") if e.type == "peak_troops"}
     assert {("aus", 5500), ("nzl", 1200)} <= peaks
