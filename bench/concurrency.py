@@ -115,8 +115,9 @@ def check(url: str, procs: int, count: int, coalitions: int = COALITIONS, sample
     ledger = Ledger.open(url, bundled_data=False)
     try:
         with store.reading(ledger.engine) as conn:
-            rows = conn.execute(sa.select(schema.events.c.seq, schema.events.c.eid)
-                                .order_by(schema.events.c.seq)).all()
+            log = schema.event_log       # ids as the events give them (derived ones too)
+            rows = conn.execute(sa.select(log.c.seq, log.c.eid)
+                                .order_by(log.c.seq)).all()
         seqs = [r.seq for r in rows]
         eids = [r.eid for r in rows]
         expected = {f"w{w}-{i}" for w in range(procs) for i in range(count)}
