@@ -7,13 +7,13 @@ import io
 import json
 from typing import Any, Sequence
 
-from ledger.exports import CONTROL, json_text, spreadsheet_safe
+from ledger.safetext import CONTROL, json_text, spreadsheet_safe
 
 FORMATS = ("table", "json", "csv", "markdown")
 
 def printable(text: str) -> str:
     """Text fit for a terminal: what the ledger holds, without control characters
-    (`ledger.exports.CONTROL`)."""
+    (`ledger.safetext.CONTROL`)."""
     return CONTROL.sub("", text)
 
 
@@ -28,7 +28,7 @@ def _markdown(text: str) -> str:
 
 
 def dump_json(value: Any) -> str:
-    """Indented JSON; control characters are \\u escapes (`ledger.exports.json_text`), so what is
+    """Indented JSON; control characters are \\u escapes (`ledger.safetext.json_text`), so what is
     shown is exactly what the ledger holds."""
     return json_text(value, indent=2)
 
