@@ -128,21 +128,16 @@ def spell_tuples(coalition: str, rows: list[dict]) -> list[tuple]:
             for r in rows]
 
 
-def _read(conn: Connection, where: str, args: tuple, order: str = "") -> list[tuple]:
+def _read(conn: Connection, where: str, args: tuple) -> list[tuple]:
     """(coalition, actor, valid_from, valid_to, record) of the spells `where` selects."""
     cols = ", ".join(spellrows.COLUMNS)
-    rows = conn.exec_driver_sql(f"SELECT {cols} FROM spells WHERE {where}{order}", args).fetchall()
+    rows = conn.exec_driver_sql(f"SELECT {cols} FROM spells WHERE {where}", args).fetchall()
     text = terms.texts(conn, spellrows.term_ids(rows))
     return [(text[row[0]], *spellrows.record(row, text)) for row in rows]
 
 
-def _term(conn: Connection, text: str) -> int | None:
-    return conn.exec_driver_sql(f"SELECT id FROM terms WHERE text = {store.marks(conn, 1)}",
-                                (text,)).scalar()
-
-
 def records_at(conn: Connection, coalition: str, day: date) -> dict[str, dict]:
-    cid = _term(conn, coalition)
+    cid = terms.find(conn, coalition)
     if cid is None:
         return {}
     d = day_number(day)
@@ -154,17 +149,20 @@ def records_at(conn: Connection, coalition: str, day: date) -> dict[str, dict]:
 
 def actor_spells(conn: Connection, actor: str) -> list[tuple]:
     """(coalition, valid_from, valid_to, record) of an actor's spells, by coalition and start."""
-    aid = _term(conn, actor)
-    if aid is None:
-        return []
-    rows = _read(conn, f"actor = {store.marks(conn, 1)}", (aid,))
-    return sorted(((c, f, t, rec) for c, _, f, t, rec in rows), key=lambda r: (r[0], r[1]))
+    return _spells_of(conn, "actor", actor)
 
 
 def coalition_spells(conn: Connection, coalition: str) -> list[tuple]:
     """(actor, valid_from, valid_to, record) of a coalition's spells, by actor and start."""
-    cid = _term(conn, coalition)
-    if cid is None:
+    return _spells_of(conn, "coalition", coalition)
+
+
+def _spells_of(conn: Connection, column: str, value: str) -> list[tuple]:
+    """The spells whose `column` (coalition or actor) is `value`, each without that column, sorted
+    by the other and by start."""
+    tid = terms.find(conn, value)
+    if tid is None:
         return []
-    rows = _read(conn, f"coalition = {store.marks(conn, 1)}", (cid,))
-    return sorted(((a, f, t, rec) for _, a, f, t, rec in rows), key=lambda r: (r[0], r[1]))
+    rows = _read(conn, f"{column} = {store.marks(conn, 1)}", (tid,))
+    other = 1 if column == "coalition" else 0
+    return sorted(((r[other], r[2], r[3], r[4]) for r in rows), key=lambda r: (r[0], r[1]))

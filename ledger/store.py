@@ -22,7 +22,7 @@ from .dates import parse_date
 from .errors import DatabaseError
 from .model import SCHEMA_VERSION, Citation, Event, upcast
 from . import terms
-from .sql import COPY_FROM, insert_rows, marks, select_in  # noqa: F401  (re-exported)
+from .sql import insert_rows, marks, select_in  # noqa: F401  (re-exported)
 from .terms import Terms
 
 _PG_LOCK_KEY = 7_220_031  # advisory lock that serialises appends on PostgreSQL
@@ -286,8 +286,7 @@ def same_days(conn: Connection, coalition: str, dates: list[str]) -> list[tuple]
     """(seq, eid, identity, type, coalition_id, actor_id, date, effective, payload) of the events
     of `coalition` dated on one of these dates (texts): where events stating the same facts as new
     ones are (the (coalition, date_lo) index)."""
-    cid = conn.exec_driver_sql(f"SELECT id FROM terms WHERE text = {marks(conn, 1)}",
-                               (coalition,)).scalar()
+    cid = terms.find(conn, coalition)
     if cid is None:
         return []
     wanted = set(dates)
@@ -351,8 +350,7 @@ def coalition_event_tuples(conn: Connection, coalition: str) -> list[tuple]:
     """`event_rows(conn, coalition=...)` as plain tuples: a rebuild reads every event of the log,
     so the rows come straight from the driver's cursor, and their texts from one read of the
     terms they use rather than a join per row."""
-    cid = conn.exec_driver_sql(f"SELECT id FROM terms WHERE text = {marks(conn, 1)}",
-                               (coalition,)).scalar()
+    cid = terms.find(conn, coalition)
     if cid is None:
         return []
     cur = conn.connection.driver_connection.cursor()

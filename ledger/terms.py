@@ -57,6 +57,12 @@ class Terms:
         insert_rows(self.conn, schema.terms, ("id", "text"), rows)
 
 
+def find(conn: Connection, text: str) -> int | None:
+    """The id of a text, if the table holds it."""
+    mark = "?" if conn.dialect.paramstyle == "qmark" else "%s"
+    return conn.exec_driver_sql(f"SELECT id FROM terms WHERE text = {mark}", (text,)).scalar()
+
+
 def texts(conn: Connection, ids: Iterable[int | None]) -> dict[int, str]:
     """The texts of these term ids."""
     wanted = sorted({i for i in ids if i is not None})
