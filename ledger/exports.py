@@ -17,7 +17,7 @@ from datetime import date, timedelta
 from typing import Iterable, Protocol
 
 from . import codes
-from .safetext import CONTROL, FORMULA_START, json_text, spreadsheet_safe  # noqa: F401
+from .safetext import json_text, spreadsheet_safe
 from .errors import InputError
 from .model import Actor, Coalition, Event, Source
 from .state import IN
